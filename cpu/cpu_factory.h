@@ -1,0 +1,39 @@
+// Creating x86 vCPUs. The frontend and tests only need this header and bus/cpu_core.h.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "bus/cpu_core.h"
+#include "bus/types.h"
+
+namespace glasspc {
+
+class Clock;
+class MemoryMap;
+class PortSpace;
+class Scheduler;
+class SystemControl;
+class Trace;
+
+struct CpuConfig {
+  u32 index = 0;                      // 0 = bootstrap processor
+  std::string model = "max";          // -cpu model name
+  u64 frequency_hz = 1'000'000'000;   // -cpu ...,freq=; converts cycles to virtual time
+  bool one_cycle_per_instruction = false;  // teaching mode: every instruction costs 1 cycle
+};
+
+// What a vCPU is connected to. All references outlive the CPU (the Machine owns them).
+struct CpuEnvironment {
+  MemoryMap& memory;
+  PortSpace& ports;
+  Clock& clock;
+  Scheduler& scheduler;
+  Trace& trace;
+  SystemControl& system;
+};
+
+// Throws std::invalid_argument with a one-line message for an unknown model.
+std::unique_ptr<CpuCore> create_x86_cpu(const CpuConfig& config, const CpuEnvironment& env);
+
+}  // namespace glasspc

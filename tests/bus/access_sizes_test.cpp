@@ -1,0 +1,1 @@
+// Tests for bus/access_sizes (being written).

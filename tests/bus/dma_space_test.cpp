@@ -1,0 +1,1 @@
+// Tests for bus/dma_space (being written).

@@ -1,0 +1,1 @@
+// Tests for bus/input_log (being written).

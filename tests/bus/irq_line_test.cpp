@@ -1,0 +1,1 @@
+// Tests for bus/irq_line (being written).

@@ -1,0 +1,1 @@
+// Tests for bus/memory_map (being written).

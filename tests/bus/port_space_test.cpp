@@ -1,0 +1,1 @@
+// Tests for bus/port_space (being written).

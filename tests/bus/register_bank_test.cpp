@@ -1,0 +1,1 @@
+// Tests for bus/register_bank (being written).

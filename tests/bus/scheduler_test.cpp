@@ -1,0 +1,1 @@
+// Tests for bus/scheduler (being written).
