@@ -34,6 +34,11 @@ struct CpuBootState {
   u16 cs_selector = 0;
   u64 rip = 0;
   u64 rax = 0, rbx = 0, rcx = 0, rdx = 0, rsi = 0, rdi = 0, rbp = 0, rsp = 0;
+  // Protected32Flat: when gdt_limit is non-zero, GDTR is loaded with this table, which the loader
+  // has placed in RAM with flat descriptors at selectors 0x10 (code) and 0x18 (data) as the Linux
+  // 32-bit boot protocol requires (Documentation/arch/x86/boot.rst, "32-bit Boot Protocol").
+  u64 gdt_base = 0;
+  u16 gdt_limit = 0;
 };
 
 class CpuCore {

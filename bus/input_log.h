@@ -18,6 +18,7 @@
 namespace glasspc {
 
 class Archive;
+class Trace;
 
 class InputLog {
  public:
@@ -44,6 +45,10 @@ class InputLog {
   // The recording so far, as an archive.
   std::vector<u8> recording() const;
   bool replay_finished() const { return m_next_replay >= m_entries.size(); }
+  // Replayed entries whose recorded instruction count differed from the replaying run's: the run
+  // has diverged from the recording. Each one is also traced under TraceCategory::Device.
+  u64 divergences() const { return m_divergences; }
+  void set_trace(Trace* trace) { m_trace = trace; }
 
  private:
   struct Entry {
@@ -67,6 +72,8 @@ class InputLog {
   std::vector<Value> m_values;
   std::size_t m_next_replay = 0;
   TimerId m_replay_timer;
+  Trace* m_trace = nullptr;
+  u64 m_divergences = 0;
 };
 
 }  // namespace glasspc

@@ -138,6 +138,11 @@ class MemoryMap {
   };
 
   RegionId add_region(std::unique_ptr<Region> region);
+  Region& region(RegionId id) const;  // throws std::logic_error for an unknown id
+  // Follows aliases from `offset` in `region` to the region that holds the bytes; `avail` is cut
+  // to the bytes that stay inside every region on the way. Null when the alias leads nowhere.
+  const Region* resolve(const Region* region, u64& offset, u64& avail) const;
+  void notify_watched(u64 ram_offset, u64 length);
   void changed();
   void flatten() const;
   const FlatRange* lookup(Gpa gpa) const;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <array>
+#include <deque>
 #include <functional>
 #include <string>
 #include <vector>
@@ -57,6 +58,7 @@ class PortSpace {
     u32 count = 0;
     PortHandler handler;
     bool live = false;
+    u32 busy = 0;  // callbacks of this claim currently running (a busy slot is never reused)
   };
   u32 read_one(u16 port, unsigned size);
   void write_one(u16 port, u32 value, unsigned size);
@@ -64,7 +66,9 @@ class PortSpace {
 
   Trace& m_trace;
   std::array<u16, 65536> m_slot{};  // 0 = unclaimed, else claim index + 1
-  std::vector<Claim> m_claims;
+  // A deque keeps claims in place when it grows, so a callback may claim or release ports
+  // (a PCI config write moving an I/O BAR) while its own handler is running.
+  std::deque<Claim> m_claims;
   u64 m_unclaimed_reads = 0;
   u64 m_unclaimed_writes = 0;
 };

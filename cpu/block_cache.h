@@ -1,0 +1,79 @@
+// Decoded blocks, cached by where their code lives and the code size they were decoded for.
+//
+// A block is a run of decoded instructions within one 4 KiB page, ending at a control transfer
+// or state change. Blocks in RAM are keyed by RAM offset, and their pages are watched
+// (MemoryMap::watch_ram_page) so that any write to them — a CPU store, DMA, a loader — drops
+// the blocks of that page (self-modifying code is exact). Blocks in ROM are keyed by physical
+// address and remember the memory-map generation they were decoded under, since a map change
+// (PAM, a BAR) can put different bytes at the same address.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "bus/types.h"
+#include "cpu/insn.h"
+
+namespace glasspc {
+
+class MemoryMap;
+
+struct Block {
+  u64 key = 0;
+  u64 generation = 0;  // map generation (ROM blocks only)
+  bool in_ram = false;
+  u32 bytes = 0;       // bytes of code covered, from the first instruction
+  std::vector<Insn> insns;
+};
+
+class BlockCache {
+ public:
+  static constexpr u64 kRamKey = u64{1} << 62;
+
+  explicit BlockCache(MemoryMap& memory) : m_memory(memory) {}
+
+  static u64 key_for(u64 location, bool in_ram, unsigned code_size) {
+    return location | (in_ram ? kRamKey : 0) | (u64{code_size} << 60);
+  }
+
+  Block* find(u64 key, u64 generation) {
+    Block* b = m_fast[slot(key)];
+    if (!b || b->key != key) {
+      auto it = m_blocks.find(key);
+      if (it == m_blocks.end()) return nullptr;
+      b = it->second.get();
+      m_fast[slot(key)] = b;
+    }
+    if (!b->in_ram && b->generation != generation) {
+      retire(b->key);
+      return nullptr;
+    }
+    return b;
+  }
+
+  // Takes ownership; watches the RAM page of a RAM block.
+  Block* insert(std::unique_ptr<Block> block, u64 ram_page);
+
+  // Drops every block on the RAM pages overlapping [ram_offset, ram_offset + length).
+  void invalidate_ram(u64 ram_offset, u64 length);
+  void clear();
+  // Frees blocks dropped while one of them may have been executing.
+  void collect() { m_retired.clear(); }
+  u64 invalidations() const { return m_invalidations; }
+
+ private:
+  static unsigned slot(u64 key) { return static_cast<unsigned>((key ^ (key >> 13)) % kFastSize); }
+  void retire(u64 key);
+
+  static constexpr unsigned kFastSize = 4096;
+  MemoryMap& m_memory;
+  std::unordered_map<u64, std::unique_ptr<Block>> m_blocks;
+  std::unordered_map<u64, std::vector<u64>> m_page_keys;  // RAM page number -> block keys
+  std::array<Block*, kFastSize> m_fast{};
+  std::vector<std::unique_ptr<Block>> m_retired;
+  u64 m_invalidations = 0;
+};
+
+}  // namespace glasspc

@@ -1,0 +1,120 @@
+// Hot-path memory and stack accessors of X86Cpu, inlined into the instruction handlers.
+// A TLB hit on RAM costs one compare and one memcpy; everything else takes the slow path in
+// cpu/mmu.cpp.
+#pragma once
+
+#include <cstring>
+
+#include "cpu/x86_cpu.h"
+
+namespace glasspc {
+
+template <typename T>
+bool X86Cpu::read_linear(u64 linear, T& out, unsigned key) {
+  const TlbEntry& e = tlb_slot(Access::Read, linear);
+  if (e.tag == tlb_tag(linear, key) && e.host && fits_page<T>(linear)) {
+    std::memcpy(&out, e.host + (linear & kPageMask), sizeof(T));
+    return true;
+  }
+  return read_linear_slow(linear, &out, sizeof(T), key);
+}
+
+template <typename T>
+bool X86Cpu::write_linear(u64 linear, T value, unsigned key) {
+  const TlbEntry& e = tlb_slot(Access::Write, linear);
+  if (e.tag == tlb_tag(linear, key) && e.host && fits_page<T>(linear)) {
+    std::memcpy(e.host + (linear & kPageMask), &value, sizeof(T));
+    return true;
+  }
+  return write_linear_slow(linear, &value, sizeof(T), key);
+}
+
+template <typename T>
+bool X86Cpu::read_mem(unsigned seg, u64 offset, T& out) {
+  u64 linear;
+  if (!linearize(seg, offset, sizeof(T), Access::Read, linear)) return false;
+  return read_linear(linear, out, access_key());
+}
+
+template <typename T>
+bool X86Cpu::write_mem(unsigned seg, u64 offset, T value) {
+  u64 linear;
+  if (!linearize(seg, offset, sizeof(T), Access::Write, linear)) return false;
+  return write_linear(linear, value, access_key());
+}
+
+template <typename T>
+bool X86Cpu::read_rm(const Insn& insn, T& out) {
+  if (insn.mod == 3) {
+    out = get_reg<T>(insn, insn.rm);
+    return true;
+  }
+  return read_mem(insn.seg, ea(insn), out);
+}
+
+template <typename T>
+bool X86Cpu::write_rm(const Insn& insn, T value) {
+  if (insn.mod == 3) {
+    set_reg<T>(insn, insn.rm, value);
+    return true;
+  }
+  return write_mem(insn.seg, ea(insn), value);
+}
+
+template <typename T, typename F>
+bool X86Cpu::rmw_rm(const Insn& insn, F&& f) {
+  if (insn.mod == 3) {
+    set_reg<T>(insn, insn.rm, f(get_reg<T>(insn, insn.rm)));
+    return true;
+  }
+  u64 linear;
+  if (!linearize(insn.seg, ea(insn), sizeof(T), Access::Write, linear)) return false;
+  const unsigned key = access_key();
+  const TlbEntry& e = tlb_slot(Access::Write, linear);
+  if (e.tag == tlb_tag(linear, key) && e.host && fits_page<T>(linear)) {
+    u8* p = e.host + (linear & kPageMask);
+    T old;
+    std::memcpy(&old, p, sizeof(T));
+    const T result = f(old);
+    std::memcpy(p, &result, sizeof(T));
+    return true;
+  }
+  // Check writability first so that a read-only page reports a write fault (SDM Vol. 3A 4.7).
+  if (!probe_write(linear, sizeof(T), key)) return false;
+  T old;
+  if (!read_linear_slow(linear, &old, sizeof(T), key)) return false;
+  const T result = f(old);
+  return write_linear_slow(linear, &result, sizeof(T), key);
+}
+
+template <typename T>
+bool X86Cpu::push(T value) {
+  const unsigned ss = stack_size();
+  const u64 new_sp = (s.gpr[kRsp] - sizeof(T)) & size_mask(ss);
+  if (!write_mem(kSs, new_sp, value)) return false;
+  set_areg(kRsp, ss, new_sp);
+  return true;
+}
+
+template <typename T>
+bool X86Cpu::pop(T& out) {
+  const unsigned ss = stack_size();
+  const u64 sp = s.gpr[kRsp] & size_mask(ss);
+  if (!read_mem(kSs, sp, out)) return false;
+  set_areg(kRsp, ss, sp + sizeof(T));
+  return true;
+}
+
+inline bool X86Cpu::branch(u64 target, unsigned opsize) {
+  target &= size_mask(opsize);
+  if (code64()) {
+    if (static_cast<u64>(static_cast<i64>(target << 16) >> 16) != target) return gp(0);
+  } else if (target > s.seg[kCs].limit) {
+    return gp(0);
+  }
+  m_next_rip = target;
+  m_extra_cycles += 1;
+  return true;
+}
+
+}  // namespace glasspc

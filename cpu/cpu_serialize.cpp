@@ -1,0 +1,82 @@
+// Saving and restoring a vCPU (snapshots): every architectural register and the pending-event
+// state, by name. Decoded blocks and TLB entries are caches and are rebuilt after a load.
+#include <string>
+
+#include "bus/archive.h"
+#include "cpu/block_cache.h"
+#include "cpu/x86_cpu.h"
+
+namespace glasspc {
+namespace {
+
+void segment_fields(Archive& ar, const std::string& name, Segment& sg) {
+  ar.field(name + ".selector", sg.selector);
+  ar.field(name + ".base", sg.base);
+  ar.field(name + ".limit", sg.limit);
+  ar.field(name + ".attr", sg.attr);
+}
+
+}  // namespace
+
+void X86Cpu::serialize(Archive& ar) {
+  if (ar.saving()) materialize_flags();
+  ar.field("gpr", s.gpr);
+  ar.field("rip", s.rip);
+  ar.field("rflags", m_rflags);
+  static const char* const kSegNames[6] = {"es", "cs", "ss", "ds", "fs", "gs"};
+  for (unsigned i = 0; i < 6; ++i) segment_fields(ar, kSegNames[i], s.seg[i]);
+  segment_fields(ar, "ldtr", s.ldtr);
+  segment_fields(ar, "tr", s.tr);
+  ar.field("gdtr.base", s.gdtr.base);
+  ar.field("gdtr.limit", s.gdtr.limit);
+  ar.field("idtr.base", s.idtr.base);
+  ar.field("idtr.limit", s.idtr.limit);
+  ar.field("cr0", s.cr0);
+  ar.field("cr2", s.cr2);
+  ar.field("cr3", s.cr3);
+  ar.field("cr4", s.cr4);
+  ar.field("cr8", s.cr8);
+  ar.field("dr", s.dr);
+  ar.field("dr6", s.dr6);
+  ar.field("dr7", s.dr7);
+  ar.field("efer", s.efer);
+  ar.field("cpl", s.cpl);
+  ar.field("star", s.star);
+  ar.field("lstar", s.lstar);
+  ar.field("cstar", s.cstar);
+  ar.field("sfmask", s.sfmask);
+  ar.field("kernel_gs_base", s.kernel_gs_base);
+  ar.field("sysenter_cs", s.sysenter_cs);
+  ar.field("sysenter_esp", s.sysenter_esp);
+  ar.field("sysenter_eip", s.sysenter_eip);
+  ar.field("tsc_aux", s.tsc_aux);
+  ar.field("tsc_offset", s.tsc_offset);
+  ar.field("tsc_adjust", s.tsc_adjust);
+  ar.field("apic_base", s.apic_base);
+  ar.field("pat", s.pat);
+  ar.field("misc_enable", s.misc_enable);
+  ar.field("mtrr_def_type", s.mtrr_def_type);
+  ar.field("mtrr_fixed", s.mtrr_fixed);
+  ar.field("mtrr_var", s.mtrr_var);
+  ar.field("total_cycles", m_total_cycles);
+  ar.field("retired", m_retired);
+  ar.field("shadow_at", m_shadow_at);
+  ar.field("halted", m_halted);
+  ar.field("shutdown", m_shutdown);
+  ar.field("wait_for_sipi", m_wait_for_sipi);
+  ar.field("intr", m_intr);
+  ar.field("nmi_pending", m_nmi_pending);
+  ar.field("nmi_blocked", m_nmi_blocked);
+  ar.field("init_pending", m_init_pending);
+  ar.field("sipi_pending", m_sipi_pending);
+  ar.field("sipi_vector", m_sipi_vector);
+  if (ar.loading()) {
+    m_flag_op = FlagOp::None;
+    update_mode();
+    flush_tlb(false);
+    m_blocks->clear();
+    end_block();
+  }
+}
+
+}  // namespace glasspc

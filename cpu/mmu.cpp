@@ -1,0 +1,189 @@
+// Segment-to-linear translation, the software TLB and the slow memory path.
+//
+// The TLB has one direct-mapped array per access kind (read, write, execute), so a write entry
+// exists only for pages the walk allowed writing (and whose dirty bit it set), and an execute
+// entry only for pages allowed to be fetched from. The tag includes the privilege key (user,
+// supervisor, supervisor with EFLAGS.AC under SMAP), so a permission decision made for one kind of
+// access is never reused for another. Entries point straight at host RAM, or have no host pointer
+// (MMIO, ROM writes, pages holding decoded code) and then go through the MemoryMap.
+#include <algorithm>
+#include <cstring>
+
+#include "bus/memory_map.h"
+#include "cpu/cpu_inline.h"
+
+namespace glasspc {
+namespace {
+
+bool canonical(u64 linear) {
+  return static_cast<u64>(static_cast<i64>(linear << 16) >> 16) == linear;
+}
+
+}  // namespace
+
+// SDM Vol. 3A 5.3 (limit checking), 5.4/5.5 (type checking), 3.3.7.1 (canonical addressing).
+bool X86Cpu::linearize(unsigned seg, u64 offset, unsigned size, Access access, u64& linear) {
+  const Segment& sg = s.seg[seg];
+  if (code64()) {
+    linear = offset;
+    if (seg == kFs || seg == kGs) linear += sg.base;
+    if (!canonical(linear) || !canonical(linear + size - 1)) {
+      return seg == kSs ? fault(vec::SS, 0) : gp(0);
+    }
+    return true;
+  }
+  const u8 vector = seg == kSs ? vec::SS : vec::GP;
+  if (protected_mode() && !v86()) {
+    if (!sg.usable()) return fault(vector, 0);
+    const bool code = (sg.attr & attr::kCode) != 0;
+    if (access == Access::Write && (code || !(sg.attr & attr::kWritable))) return fault(vector, 0);
+    if (access == Access::Read && code && !(sg.attr & attr::kReadable)) return fault(vector, 0);
+  }
+  const u64 last = offset + size - 1;
+  if (!(sg.attr & attr::kCode) && (sg.attr & attr::kExpandDown)) {
+    // Expand-down: valid offsets are (limit, upper] (SDM Vol. 3A 5.3).
+    const u64 upper = (sg.attr & attr::DB) ? 0xffffffffu : 0xffffu;
+    if (offset <= sg.limit || last > upper) return fault(vector, 0);
+  } else if (last > sg.limit) {
+    return fault(vector, 0);
+  }
+  linear = (sg.base + offset) & 0xffffffffu;
+  return true;
+}
+
+void X86Cpu::check_generation() {
+  const u64 generation = m_env.memory.generation();
+  if (generation != m_tlb_generation) {
+    flush_tlb(false);
+    m_tlb_generation = generation;
+  }
+}
+
+void X86Cpu::flush_tlb(bool keep_global) {
+  for (auto& table : m_tlb) {
+    for (auto& e : table) {
+      if (!(keep_global && e.global)) e.tag = ~u64{0};
+    }
+  }
+}
+
+void X86Cpu::flush_tlb_page(u64 linear) {
+  // INVLPG drops the page for every privilege key, global or not (SDM Vol. 3A 4.10.4.1).
+  for (auto& table : m_tlb) {
+    TlbEntry& e = table[(linear >> 12) % kTlbSize];
+    if ((e.tag & ~kPageMask) == (linear & ~kPageMask)) e.tag = ~u64{0};
+  }
+}
+
+bool X86Cpu::translate(u64 linear, Access access, unsigned key, u64& phys) {
+  if (!paging()) {
+    phys = linear;
+    return true;
+  }
+  bool global = false;
+  return page_walk(linear, access, key, phys, global);
+}
+
+X86Cpu::TlbEntry* X86Cpu::tlb_fill(u64 linear, Access access, unsigned key) {
+  check_generation();
+  u64 phys = linear;
+  bool global = false;
+  if (paging() && !page_walk(linear, access, key, phys, global)) return nullptr;
+  phys &= m_env.memory.a20_mask();
+  const u64 page = phys & ~kPageMask;
+  const MemoryMap::HostPage host = m_env.memory.host_page(page);
+  TlbEntry& e = tlb_slot(access, linear);
+  e.tag = tlb_tag(linear, key);
+  e.phys = page;
+  e.global = global;
+  e.host = access == Access::Write ? host.write : host.read;
+  e.ram_page = host.ram_offset;
+  return &e;
+}
+
+u64 X86Cpu::phys_read(u64 pa, unsigned size) {
+  return m_env.memory.read(pa & m_env.memory.a20_mask(), size);
+}
+
+void X86Cpu::phys_write(u64 pa, u64 value, unsigned size) {
+  m_env.memory.write(pa & m_env.memory.a20_mask(), value, size);
+}
+
+bool X86Cpu::read_linear_slow(u64 linear, void* out, unsigned size, unsigned key) {
+  if (!code64()) linear &= 0xffffffffu;
+  u8* dst = static_cast<u8*>(out);
+  while (size > 0) {
+    const unsigned chunk = std::min<u64>(size, kPageSize - (linear & kPageMask));
+    TlbEntry* e = &tlb_slot(Access::Read, linear);
+    if (e->tag != tlb_tag(linear, key)) {
+      e = tlb_fill(linear, Access::Read, key);
+      if (!e) return false;
+    }
+    if (e->host) {
+      std::memcpy(dst, e->host + (linear & kPageMask), chunk);
+    } else {
+      // MMIO: the device may look at the clock and arm timers.
+      sync_clock();
+      const u64 pa = e->phys | (linear & kPageMask);
+      if (chunk == 1 || chunk == 2 || chunk == 4 || chunk == 8) {
+        const u64 v = m_env.memory.read(pa, chunk);
+        std::memcpy(dst, &v, chunk);
+      } else {
+        for (unsigned i = 0; i < chunk; ++i) dst[i] = static_cast<u8>(m_env.memory.read(pa + i, 1));
+      }
+      io_done();
+    }
+    dst += chunk;
+    linear += chunk;
+    size -= chunk;
+  }
+  return true;
+}
+
+bool X86Cpu::probe_write(u64 linear, unsigned size, unsigned key) {
+  if (!code64()) linear &= 0xffffffffu;
+  const u64 last = linear + size - 1;
+  for (u64 page = linear & ~kPageMask;; page += kPageSize) {
+    const u64 at = std::max(page, linear);
+    TlbEntry& e = tlb_slot(Access::Write, at);
+    if (e.tag != tlb_tag(at, key) && !tlb_fill(at, Access::Write, key)) return false;
+    if (page == (last & ~kPageMask)) break;
+  }
+  return true;
+}
+
+bool X86Cpu::write_linear_slow(u64 linear, const void* in, unsigned size, unsigned key) {
+  if (!code64()) linear &= 0xffffffffu;
+  // Both pages of a split access must be writable before either is written.
+  if (((linear & kPageMask) + size > kPageSize) && !probe_write(linear, size, key)) return false;
+  const u8* src = static_cast<const u8*>(in);
+  while (size > 0) {
+    const unsigned chunk = std::min<u64>(size, kPageSize - (linear & kPageMask));
+    TlbEntry* e = &tlb_slot(Access::Write, linear);
+    if (e->tag != tlb_tag(linear, key)) {
+      e = tlb_fill(linear, Access::Write, key);
+      if (!e) return false;
+    }
+    if (e->host) {
+      std::memcpy(e->host + (linear & kPageMask), src, chunk);
+    } else {
+      // MMIO, ROM, or a RAM page holding decoded code (the map reports it to ram_written).
+      sync_clock();
+      const u64 pa = e->phys | (linear & kPageMask);
+      if (chunk == 1 || chunk == 2 || chunk == 4 || chunk == 8) {
+        u64 v = 0;
+        std::memcpy(&v, src, chunk);
+        m_env.memory.write(pa, v, chunk);
+      } else {
+        for (unsigned i = 0; i < chunk; ++i) m_env.memory.write(pa + i, src[i], 1);
+      }
+      io_done();
+    }
+    src += chunk;
+    linear += chunk;
+    size -= chunk;
+  }
+  return true;
+}
+
+}  // namespace glasspc

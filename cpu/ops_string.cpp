@@ -1,0 +1,120 @@
+// String instructions MOVS CMPS STOS LODS SCAS INS OUTS with REP/REPE/REPNE in both directions
+// (SDM Vol. 2B "REP/REPE/REPZ/REPNE/REPNZ"). Registers are updated after every iteration, so an
+// iteration that faults leaves rSI/rDI/rCX describing the completed ones and RIP at the
+// instruction: the instruction restarts where it stopped. A long REP pauses the same way when
+// the cycle budget runs out or an interrupt is pending (SDM Vol. 2B REP: a repeated string
+// instruction may be interrupted between iterations).
+#include "cpu/cpu_inline.h"
+#include "cpu/decoder.h"
+
+namespace glasspc {
+namespace {
+
+enum StrOp { kMovs, kCmps, kStos, kLods, kScas, kIns, kOuts };
+
+template <typename T, int Op>
+bool iteration(X86Cpu& c, const Insn& i) {
+  const unsigned as = i.adsize;
+  const u64 step = (c.raw_flags() & flag::DF) ? static_cast<u64>(-static_cast<i64>(sizeof(T)))
+                                               : sizeof(T);
+  const u64 si = c.get_areg(kRsi, as);
+  const u64 di = c.get_areg(kRdi, as);
+  if constexpr (Op == kMovs) {
+    T v;
+    if (!c.read_mem(i.seg, si, v) || !c.write_mem(kEs, di, v)) return false;
+    c.set_areg(kRsi, as, si + step);
+    c.set_areg(kRdi, as, di + step);
+  } else if constexpr (Op == kCmps) {
+    T a, b;
+    if (!c.read_mem(i.seg, si, a) || !c.read_mem(kEs, di, b)) return false;
+    c.set_flags<T>(FlagOp::Sub, a, b, static_cast<T>(a - b));
+    c.set_areg(kRsi, as, si + step);
+    c.set_areg(kRdi, as, di + step);
+  } else if constexpr (Op == kStos) {
+    if (!c.write_mem(kEs, di, static_cast<T>(c.s.gpr[kRax]))) return false;
+    c.set_areg(kRdi, as, di + step);
+  } else if constexpr (Op == kLods) {
+    T v;
+    if (!c.read_mem(i.seg, si, v)) return false;
+    c.set_reg<T>(i, kRax, v);
+    c.set_areg(kRsi, as, si + step);
+  } else if constexpr (Op == kScas) {
+    T b;
+    if (!c.read_mem(kEs, di, b)) return false;
+    const T a = static_cast<T>(c.s.gpr[kRax]);
+    c.set_flags<T>(FlagOp::Sub, a, b, static_cast<T>(a - b));
+    c.set_areg(kRdi, as, di + step);
+  } else if constexpr (Op == kIns) {
+    const u16 port = static_cast<u16>(c.s.gpr[kRdx]);
+    // The destination is checked before the port is read (SDM Vol. 2A INS).
+    u64 linear;
+    if (!c.linearize(kEs, di, sizeof(T), Access::Write, linear) ||
+        !c.probe_write(linear, sizeof(T), c.access_key())) {
+      return false;
+    }
+    const T v = static_cast<T>(c.port_read(port, sizeof(T)));
+    if (!c.write_linear(linear, v, c.access_key())) return false;
+    c.set_areg(kRdi, as, di + step);
+  } else {  // kOuts
+    T v;
+    if (!c.read_mem(i.seg, si, v)) return false;
+    c.port_write(static_cast<u16>(c.s.gpr[kRdx]), v, sizeof(T));
+    c.set_areg(kRsi, as, si + step);
+  }
+  return true;
+}
+
+template <typename T, int Op>
+bool string_op(X86Cpu& c, const Insn& i) {
+  if constexpr (Op == kIns || Op == kOuts) {
+    if (!c.io_allowed(static_cast<u16>(c.s.gpr[kRdx]), sizeof(T))) return false;
+  }
+  if (!i.rep()) return iteration<T, Op>(c, i);
+  const unsigned as = i.adsize;
+  constexpr bool kCompares = Op == kCmps || Op == kScas;
+  const bool repne = (i.prefixes & pfx::kRepne) != 0;
+  for (;;) {
+    const u64 count = c.get_areg(kRcx, as);
+    if (count == 0) return true;
+    if (!iteration<T, Op>(c, i)) return false;
+    c.set_areg(kRcx, as, count - 1);
+    c.add_cycles(1);
+    if constexpr (kCompares) {
+      // REPE stops when ZF = 0, REPNE when ZF = 1.
+      if (c.zf() == repne) return true;
+    }
+    if (count - 1 != 0 && c.rep_should_pause()) {
+      c.set_next_rip(c.s.rip);  // resume this instruction at the next boundary
+      return true;
+    }
+  }
+}
+
+template <int Op>
+void register_pair(OpcodeTable& t, unsigned opcode, u8 cycles) {
+  set_b(t.op[opcode], &string_op<u8, Op>, 0, cycles);
+  set_v(t.op[opcode + 1], []<typename T>() { return &string_op<T, Op>; }, 0, cycles);
+}
+
+// INS/OUTS have no 64-bit operand size: REX.W selects 32 bits (SDM Vol. 2A INS).
+template <int Op>
+void register_io_pair(OpcodeTable& t, unsigned opcode) {
+  set_b(t.op[opcode], &string_op<u8, Op>, 0, 4);
+  t.op[opcode + 1].h = {&string_op<u16, Op>, &string_op<u32, Op>, &string_op<u32, Op>};
+  t.op[opcode + 1].flags = 0;
+  t.op[opcode + 1].cycles = 4;
+}
+
+}  // namespace
+
+void register_string_ops(OpcodeTable& t) {
+  register_io_pair<kIns>(t, 0x6c);
+  register_io_pair<kOuts>(t, 0x6e);
+  register_pair<kMovs>(t, 0xa4, 1);
+  register_pair<kCmps>(t, 0xa6, 1);
+  register_pair<kStos>(t, 0xaa, 1);
+  register_pair<kLods>(t, 0xac, 1);
+  register_pair<kScas>(t, 0xae, 1);
+}
+
+}  // namespace glasspc
