@@ -1,10 +1,12 @@
 # glasspc: a thin layer over CMake + Ninja. `make run` and `make test` are all a newcomer needs.
-.PHONY: all deps build test run bench debug asan clean help guest
+.PHONY: all deps build test run bench bench-cpu debug asan clean help
 
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
-WERROR ?= 0
-CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=Release -DGLASSPC_WERROR=$(if $(filter 1,$(WERROR)),ON,OFF)
+# WERROR=1 makes warnings errors (CI does this); when not given, the build keeps its cached setting.
+WERROR ?=
+CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  $(if $(WERROR),-DGLASSPC_WERROR=$(if $(filter 1,$(WERROR)),ON,OFF))
 # Arguments for `make run`, appended to the default guest's command line.
 ARGS ?=
 
@@ -13,7 +15,7 @@ all: build
 help:
 	@echo "make run    install dependencies, build, boot the default guest"
 	@echo "make test   install dependencies, build, run every test"
-	@echo "make deps | build | bench | debug | asan | clean"
+	@echo "make deps | build | bench | bench-cpu | debug | asan | clean"
 
 deps:
 	@./tools/install-deps.sh
@@ -33,6 +35,9 @@ run: build
 
 bench: build
 	@./bench/run.sh $(BUILD_DIR)
+
+bench-cpu: build
+	@./bench/cpu/run.sh $(BUILD_DIR)
 
 debug: deps
 	cmake -S . -B build-debug -G Ninja -DCMAKE_BUILD_TYPE=Debug

@@ -1,10 +1,13 @@
 #include "bus/memory_map.h"
 
+#include <sys/mman.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <new>
 #include <stdexcept>
 
 #include "bus/trace.h"
@@ -76,9 +79,18 @@ MemoryMap::~MemoryMap() = default;
 
 // --- building the map ---------------------------------------------------------------------------
 
+void GuestRamUnmapper::operator()(u8* ram) const {
+  if (ram) munmap(ram, size);
+}
+
 void MemoryMap::allocate_ram(u64 size) {
   if (m_ram) throw std::logic_error("memory map: guest RAM is already allocated");
-  m_ram.reset(new u8[size]());  // zeroed: power-on RAM contents must not depend on the host
+  if (size == 0) throw std::logic_error("memory map: guest RAM size is zero");
+  // Zeroed (power-on RAM contents must not depend on the host) and lazily committed.
+  void* ram = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
+  if (ram == MAP_FAILED) throw std::bad_alloc();  // the frontend names the size in its message
+  m_ram = std::unique_ptr<u8[], GuestRamUnmapper>(static_cast<u8*>(ram), GuestRamUnmapper{size});
   m_ram_size = size;
   m_watched.assign((size + kPageMask) / kPageSize, false);
 }

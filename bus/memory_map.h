@@ -50,6 +50,12 @@ class RamWriteObserver {
   virtual void ram_written(u64 ram_offset, u64 length) = 0;
 };
 
+// Releases the host mapping that holds guest RAM.
+struct GuestRamUnmapper {
+  u64 size = 0;
+  void operator()(u8* ram) const;
+};
+
 class MemoryMap {
  public:
   explicit MemoryMap(Trace& trace);
@@ -150,7 +156,9 @@ class MemoryMap {
   void access_write(const Target& target, Gpa gpa, const FlatRange& range, u64 value, unsigned size);
 
   Trace& m_trace;
-  std::unique_ptr<u8[]> m_ram;
+  // Guest RAM is an anonymous host mapping: zero-filled by the host kernel on first touch, so
+  // only the pages a guest uses cost host memory.
+  std::unique_ptr<u8[], GuestRamUnmapper> m_ram;
   u64 m_ram_size = 0;
   std::vector<std::unique_ptr<Region>> m_regions;  // index = RegionId; removed = null
   mutable std::vector<FlatRange> m_flat;

@@ -21,6 +21,15 @@ namespace glasspc {
 class MemoryMap;
 
 struct Block {
+  // A successor found by a full lookup, reused while nothing that could change the lookup's
+  // answer (TLB contents, CS, mode, decoded blocks) has changed: see X86Cpu::m_chain_epoch.
+  struct Link {
+    u64 rip = ~u64{0};
+    u64 epoch = 0;
+    Block* block = nullptr;
+  };
+  std::array<Link, 2> links{};
+  unsigned next_link = 0;
   u64 key = 0;
   u64 generation = 0;  // map generation (ROM blocks only)
   bool in_ram = false;

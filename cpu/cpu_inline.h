@@ -9,6 +9,41 @@
 
 namespace glasspc {
 
+inline bool is_canonical(u64 linear) {
+  return static_cast<u64>(static_cast<i64>(linear << 16) >> 16) == linear;
+}
+
+// SDM Vol. 3A 5.3 (limit checking), 5.4/5.5 (type checking), 3.3.7.1 (canonical addressing).
+inline bool X86Cpu::linearize(unsigned seg, u64 offset, unsigned size, Access access, u64& linear) {
+  const Segment& sg = s.seg[seg];
+  if (code64()) {
+    linear = offset;
+    if (seg == kFs || seg == kGs) linear += sg.base;
+    if (!is_canonical(linear) || !is_canonical(linear + size - 1)) {
+      return seg == kSs ? fault(vec::SS, 0) : gp(0);
+    }
+    return true;
+  }
+  const u8 vector = seg == kSs ? vec::SS : vec::GP;
+  if (protected_mode() && !v86()) {
+    if (!sg.usable()) return fault(vector, 0);
+    const bool code = (sg.attr & attr::kCode) != 0;
+    if (access == Access::Write && (code || !(sg.attr & attr::kWritable))) return fault(vector, 0);
+    if (access == Access::Read && code && !(sg.attr & attr::kReadable)) return fault(vector, 0);
+  }
+  const u64 last = offset + size - 1;
+  if (!(sg.attr & attr::kCode) && (sg.attr & attr::kExpandDown)) {
+    // Expand-down: valid offsets are (limit, upper] (SDM Vol. 3A 5.3).
+    const u64 upper = (sg.attr & attr::DB) ? 0xffffffffu : 0xffffu;
+    if (offset <= sg.limit || last > upper) return fault(vector, 0);
+  } else if (last > sg.limit) {
+    return fault(vector, 0);
+  }
+  linear = (sg.base + offset) & 0xffffffffu;
+  return true;
+}
+
+
 template <typename T>
 bool X86Cpu::read_linear(u64 linear, T& out, unsigned key) {
   const TlbEntry& e = tlb_slot(Access::Read, linear);

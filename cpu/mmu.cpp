@@ -13,44 +13,6 @@
 #include "cpu/cpu_inline.h"
 
 namespace glasspc {
-namespace {
-
-bool canonical(u64 linear) {
-  return static_cast<u64>(static_cast<i64>(linear << 16) >> 16) == linear;
-}
-
-}  // namespace
-
-// SDM Vol. 3A 5.3 (limit checking), 5.4/5.5 (type checking), 3.3.7.1 (canonical addressing).
-bool X86Cpu::linearize(unsigned seg, u64 offset, unsigned size, Access access, u64& linear) {
-  const Segment& sg = s.seg[seg];
-  if (code64()) {
-    linear = offset;
-    if (seg == kFs || seg == kGs) linear += sg.base;
-    if (!canonical(linear) || !canonical(linear + size - 1)) {
-      return seg == kSs ? fault(vec::SS, 0) : gp(0);
-    }
-    return true;
-  }
-  const u8 vector = seg == kSs ? vec::SS : vec::GP;
-  if (protected_mode() && !v86()) {
-    if (!sg.usable()) return fault(vector, 0);
-    const bool code = (sg.attr & attr::kCode) != 0;
-    if (access == Access::Write && (code || !(sg.attr & attr::kWritable))) return fault(vector, 0);
-    if (access == Access::Read && code && !(sg.attr & attr::kReadable)) return fault(vector, 0);
-  }
-  const u64 last = offset + size - 1;
-  if (!(sg.attr & attr::kCode) && (sg.attr & attr::kExpandDown)) {
-    // Expand-down: valid offsets are (limit, upper] (SDM Vol. 3A 5.3).
-    const u64 upper = (sg.attr & attr::DB) ? 0xffffffffu : 0xffffu;
-    if (offset <= sg.limit || last > upper) return fault(vector, 0);
-  } else if (last > sg.limit) {
-    return fault(vector, 0);
-  }
-  linear = (sg.base + offset) & 0xffffffffu;
-  return true;
-}
-
 void X86Cpu::check_generation() {
   const u64 generation = m_env.memory.generation();
   if (generation != m_tlb_generation) {
@@ -60,6 +22,7 @@ void X86Cpu::check_generation() {
 }
 
 void X86Cpu::flush_tlb(bool keep_global) {
+  ++m_chain_epoch;
   for (auto& table : m_tlb) {
     for (auto& e : table) {
       if (!(keep_global && e.global)) e.tag = ~u64{0};
@@ -68,6 +31,7 @@ void X86Cpu::flush_tlb(bool keep_global) {
 }
 
 void X86Cpu::flush_tlb_page(u64 linear) {
+  ++m_chain_epoch;
   // INVLPG drops the page for every privilege key, global or not (SDM Vol. 3A 4.10.4.1).
   for (auto& table : m_tlb) {
     TlbEntry& e = table[(linear >> 12) % kTlbSize];

@@ -253,7 +253,11 @@ bool idiv_rm(X86Cpu& c, const Insn& i) {
   } else {
     const Wide<T> u = (Wide<T>{static_cast<T>(c.s.gpr[kRdx])} << (8 * sizeof(T))) |
                       static_cast<T>(c.s.gpr[kRax]);
-    dividend = static_cast<WideSigned<T>>(u);
+    if constexpr (sizeof(T) == 2) {
+      dividend = static_cast<i32>(static_cast<u32>(u));  // sign-extend DX:AX
+    } else {
+      dividend = static_cast<WideSigned<T>>(u);
+    }
   }
   const WideSigned<T> divisor = static_cast<SignedOf<T>>(src);
   // The one quotient that overflows the wide type itself is also out of range for T.

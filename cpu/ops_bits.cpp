@@ -206,6 +206,15 @@ bool xchg_acc(X86Cpu& c, const Insn& i) {
 template <typename T>
 bool xadd(X86Cpu& c, const Insn& i) {
   const T src = c.get_reg<T>(i, i.reg);
+  if (i.mod == 3) {
+    // SRC := DEST, then DEST := sum: with one register as both, the sum wins (SDM XADD).
+    const T d = c.get_reg<T>(i, i.rm);
+    const T sum = static_cast<T>(d + src);
+    c.set_flags<T>(FlagOp::Add, d, src, sum);
+    c.set_reg<T>(i, i.reg, d);
+    c.set_reg<T>(i, i.rm, sum);
+    return true;
+  }
   T old{};
   if (!c.rmw_rm<T>(i, [&](T d) {
         old = d;
@@ -223,6 +232,15 @@ template <typename T>
 bool cmpxchg(X86Cpu& c, const Insn& i) {
   const T acc = c.get_reg<T>(i, kRax);
   const T src = c.get_reg<T>(i, i.reg);
+  if (i.mod == 3) {
+    // A register destination is written only on success (a 32-bit destination keeps its upper
+    // half on failure, as hardware does).
+    const T d = c.get_reg<T>(i, i.rm);
+    c.set_flags<T>(FlagOp::Sub, acc, d, static_cast<T>(acc - d));
+    if (acc == d) c.set_reg<T>(i, i.rm, src);
+    else c.set_reg<T>(i, kRax, d);
+    return true;
+  }
   T old{};
   if (!c.rmw_rm<T>(i, [&](T d) {
         old = d;

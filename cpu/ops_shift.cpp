@@ -122,9 +122,12 @@ bool group2(X86Cpu& c, const Insn& i) {
   const unsigned n = shift_count<T>(c, i);
   const unsigned op = i.reg & 7;
   if (n == 0) {
-    // A zero count changes nothing, but the operand is still accessed (faults are reported).
+    // A zero count changes no flags, but the operand is still accessed (faults are reported)
+    // and a 32-bit register destination is still written (zero-extended).
     T v;
-    return c.read_rm(i, v);
+    if (!c.read_rm(i, v)) return false;
+    if (i.mod == 3) c.set_reg<T>(i, i.rm, v);
+    return true;
   }
   return c.rmw_rm<T>(i, [&](T v) { return shift<T>(c, op, v, n); });
 }
@@ -140,7 +143,9 @@ bool double_shift(X86Cpu& c, const Insn& i) {
   const T src = c.get_reg<T>(i, i.reg);
   if (n == 0) {
     T v;
-    return c.read_rm(i, v);
+    if (!c.read_rm(i, v)) return false;
+    if (i.mod == 3) c.set_reg<T>(i, i.rm, v);
+    return true;
   }
   return c.rmw_rm<T>(i, [&](T d) {
     T r;
@@ -156,7 +161,7 @@ bool double_shift(X86Cpu& c, const Insn& i) {
     } else {
       // Concatenate into 64 bits so that counts up to 31 work for every width.
       if (Left) {
-        const u64 cat = (u64{d} << 32) | (u64{src} << (32 - bits));
+        const u64 cat = (u64{d} << (64 - bits)) | (u64{src} << (64 - 2 * bits));
         const u64 sh = cat << n;
         r = static_cast<T>(sh >> (64 - bits));
         carry = (cat >> (64 - n)) & 1;

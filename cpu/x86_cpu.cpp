@@ -27,10 +27,12 @@ X86Cpu::~X86Cpu() = default;
 
 void X86Cpu::ram_written(u64 ram_offset, u64 length) {
   m_blocks->invalidate_ram(ram_offset, length);
+  ++m_chain_epoch;
   end_block();  // the running block may be among them
 }
 
 void X86Cpu::update_mode() {
+  ++m_chain_epoch;
   const u16 a = s.seg[kCs].attr;
   if (long_mode() && (a & attr::L)) m_code_size = CodeSize::k64;
   else if ((a & attr::DB) && !v86()) m_code_size = CodeSize::k32;
@@ -231,6 +233,22 @@ bool X86Cpu::service_events() {
   return false;
 }
 
+// EFLAGS.TF: one instruction, then a single-step #DB trap with DR6.BS (SDM Vol. 3A 18.3.1.4).
+// TF is sampled before the instruction, so the instruction that sets it (POPF, IRET) is not
+// trapped and the one that clears it is. An instruction that itself delivers an interrupt (INT n)
+// clears TF on the way and is not trapped.
+void X86Cpu::single_step() {
+  const u64 retired = m_retired;
+  const u64 events = m_events_delivered;
+  Block* block = nullptr;
+  if (!fetch_block(block)) return;
+  execute_one_uncached();
+  if (m_retired == retired || m_events_delivered != events || m_shutdown) return;
+  s.dr6 |= 1u << 14;
+  m_halted = false;
+  if (!deliver_event(vec::DB, EventKind::Exception, false, 0, s.rip)) deliver_pending_exception();
+}
+
 CpuRunExit X86Cpu::run(Picoseconds deadline) {
   m_in_run = true;
   m_stop = false;
@@ -241,8 +259,10 @@ CpuRunExit X86Cpu::run(Picoseconds deadline) {
   compute_budget();
   m_cycle_limit = 0;
   CpuRunExit exit;
+  Block* prev = nullptr;  // the block just run, while its links may be followed
   for (;;) {
     if (m_total_cycles >= m_cycle_limit) {
+      prev = nullptr;
       m_blocks->collect();
       if (m_stop) {
         exit = CpuRunExit::Stopped;
@@ -272,11 +292,34 @@ CpuRunExit X86Cpu::run(Picoseconds deadline) {
       }
       check_generation();
     }
-    Block* block = nullptr;
-    if (fetch_block(block)) {
-      if (block) execute_block(*block);
-      else execute_one_uncached();
+    if (m_rflags & flag::TF) {
+      single_step();
+      prev = nullptr;
+      continue;
     }
+    Block* block = nullptr;
+    if (prev) {
+      for (const Block::Link& link : prev->links) {
+        if (link.rip == s.rip && link.epoch == m_chain_epoch) block = link.block;
+      }
+    }
+    if (!block) {
+      const u64 epoch = m_chain_epoch;
+      if (!fetch_block(block)) {  // the fetch faulted and the fault was delivered
+        prev = nullptr;
+        continue;
+      }
+      if (!block) {
+        execute_one_uncached();
+        prev = nullptr;
+        continue;
+      }
+      if (prev && epoch == m_chain_epoch) {
+        prev->links[prev->next_link++ & 1] = {s.rip, m_chain_epoch, block};
+      }
+    }
+    execute_block(*block);
+    prev = block;
   }
   sync_clock();
   m_in_run = false;

@@ -72,6 +72,8 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   bool in_shutdown() const { return m_shutdown; }
   // Call after changing segment, control or flag state through state().
   void state_changed();
+  // Leaves the HLT state (a debugger or test that places a new RIP).
+  void wake() { m_halted = false; }
 
   // --- registers -------------------------------------------------------------------------------
   template <typename T>
@@ -332,6 +334,7 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   bool service_events();  // at a boundary: returns true when an event was taken or state changed
   bool interrupts_inhibited() const { return m_retired == m_shadow_at; }
   void execute_one_uncached();
+  void single_step();
   void execute_block(Block& block);
   bool fetch_block(Block*& block);
   void enter_shutdown();
@@ -365,6 +368,10 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   u64 m_budget_end = 0;     // cycle count at which the current deadline is reached
   u32 m_extra_cycles = 0;   // added by the current instruction (branches, string iterations)
   u64 m_retired = 0;
+  u64 m_events_delivered = 0;
+  // Bumped whenever a block successor found earlier may no longer be the right one: TLB
+  // flushes, map changes, mode or CS changes, dropped blocks.
+  u64 m_chain_epoch = 1;
   u64 m_shadow_at = ~u64{0};
   u64 m_run_cycles_base = 0;  // m_total_cycles at the start of run()
   Picoseconds m_run_time_base = 0;

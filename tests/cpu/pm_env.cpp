@@ -25,8 +25,10 @@ void PmEnv::install(CpuTestMachine& m, bool long_mode) {
   m.write_u32(kRecord, kNoVector);
   for (unsigned v = 0; v < 256; ++v) {
     const u64 stub = kStubs + 32 * v;
-    // mov dword [kRecord], v ; mov [kRecord + 8], rsp/esp ; hlt
-    std::vector<u8> code = {0xc7, 0x04, 0x25, 0x00, 0x06, 0x00, 0x00, static_cast<u8>(v), 0, 0, 0};
+    // ss: mov dword [kRecord], v ; ss: mov [kRecord + 8], rsp/esp ; hlt. SS, not DS: an
+    // interrupt from virtual-8086 mode arrives with null data segments.
+    std::vector<u8> code = {0x36, 0xc7, 0x04, 0x25, 0x00, 0x06, 0x00, 0x00, static_cast<u8>(v),
+                            0, 0, 0, 0x36};
     if (long_mode) code.push_back(0x48);
     for (u8 b : {0x89, 0x24, 0x25, 0x08, 0x06, 0x00, 0x00, 0xf4}) code.push_back(b);
     m.load(stub, code);
