@@ -150,43 +150,15 @@ MachineExit Machine::run(RunPacer& pacer) {
 }
 
 // Layout: section "machine" { next_cpu, a20, section "clock", section "scheduler", ram (blob),
-// section per device (by name), section "cpuN" per CPU }.
-std::vector<u8> Machine::save_snapshot() {
-  Archive archive = Archive::for_saving();
-  {
-    ArchiveSection machine(archive, "machine", kSnapshotVersion);
-    archive.field("next_cpu", m_next_cpu);
-    bool a20 = m_memory.a20_enabled();
-    archive.field("a20", a20);
-    {
-      ArchiveSection clock(archive, "clock", 1);
-      m_clock.serialize(archive);
-    }
-    m_scheduler.serialize(archive);
-    archive.blob("ram", m_memory.ram(), m_memory.ram_size());
-    for (auto& device : m_devices) {
-      ArchiveSection section(archive, device->name(), 1);
-      device->serialize(archive);
-    }
-    for (std::size_t i = 0; i < m_cpus.size(); ++i) {
-      ArchiveSection section(archive, fmt::format("cpu{}", i), 1);
-      m_cpus[i]->serialize(archive);
-    }
-  }
-  return archive.finish();
-}
-
-void Machine::load_snapshot(std::vector<u8> bytes) {
-  Archive archive = Archive::for_loading(std::move(bytes));
-  ArchiveSection machine(archive, "machine", kSnapshotVersion);
-  if (machine.version() != kSnapshotVersion)
-    throw ArchiveError(fmt::format("snapshot version {} is not supported", machine.version()));
-  std::size_t next_cpu = 0;
+// section per device (by name), section "cpuN" per CPU }. One function describes it for both
+// directions, so save and load cannot drift apart.
+void Machine::serialize_state(Archive& archive) {
+  std::size_t next_cpu = m_next_cpu;
   archive.field("next_cpu", next_cpu);
   if (next_cpu >= std::max<std::size_t>(m_cpus.size(), 1))
     throw ArchiveError(fmt::format("snapshot field 'machine.next_cpu' is {} with {} CPUs", next_cpu,
                                    m_cpus.size()));
-  bool a20 = true;
+  bool a20 = m_memory.a20_enabled();
   archive.field("a20", a20);
   {
     ArchiveSection clock(archive, "clock", 1);
@@ -204,6 +176,23 @@ void Machine::load_snapshot(std::vector<u8> bytes) {
   }
   m_next_cpu = next_cpu;
   m_memory.set_a20(a20);
+}
+
+std::vector<u8> Machine::save_snapshot() {
+  Archive archive = Archive::for_saving();
+  {
+    ArchiveSection machine(archive, "machine", kSnapshotVersion);
+    serialize_state(archive);
+  }
+  return archive.finish();
+}
+
+void Machine::load_snapshot(std::vector<u8> bytes) {
+  Archive archive = Archive::for_loading(std::move(bytes));
+  ArchiveSection machine(archive, "machine", kSnapshotVersion);
+  if (machine.version() != kSnapshotVersion)
+    throw ArchiveError(fmt::format("snapshot version {} is not supported", machine.version()));
+  serialize_state(archive);
 }
 
 }  // namespace glasspc

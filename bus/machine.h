@@ -23,6 +23,8 @@
 
 namespace glasspc {
 
+class Archive;
+
 // How virtual time relates to host time; implemented by the frontend (host time lives only
 // there). Guest-visible state never depends on which pacer runs.
 class RunPacer {
@@ -114,6 +116,7 @@ class Machine : public SystemControl {
 
  private:
   void stop_cpus();
+  void serialize_state(Archive& archive);
 
   MachineOptions m_options;
   Clock m_clock;

@@ -103,8 +103,8 @@ class LocalApic : public Device,
   static constexpr u32 kEsrReceiveIllegalVector = 1u << 6;
   static constexpr u32 kEsrIllegalRegister = 1u << 7;
 
-  // Registers itself on `bus` and makes itself `cpu`'s InterruptAcknowledger; creates the
-  // Scheduler timer name() + ".timer".
+  // Registers itself on `bus` (which must outlive it) and makes itself `cpu`'s
+  // InterruptAcknowledger; creates the Scheduler timer name() + ".timer".
   LocalApic(std::string name, const LocalApicConfig& config, CpuCore& cpu, ApicBus& bus,
             Scheduler& scheduler, Trace& trace);
   ~LocalApic() override;

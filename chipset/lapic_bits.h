@@ -28,10 +28,19 @@ constexpr u32 kDfrFlat = 0xF;
 constexpr u32 kDfrCluster = 0x0;
 constexpr unsigned kDfrModelShift = 28;
 
+// xAPIC destinations are 8 bits. In the cluster model the cluster is in bits 7:4 (cluster 15
+// addresses every cluster) and up to four members in bits 3:0 (SDM 11.6.2.2).
+constexpr u32 kXapicDestinationMask = 0xFF;
+constexpr unsigned kClusterShift = 4;
+constexpr u32 kClusterMemberMask = 0xF;
+constexpr u32 kAllClusters = 0xF;
+
 // x2APIC logical ID (SDM 11.12.10.2): cluster = x2APIC ID[19:4] in bits 31:16, and one bit per
 // member, 1 << ID[3:0], in bits 15:0.
 constexpr unsigned kX2apicClusterShift = 16;
 constexpr u32 kX2apicMemberMask = 0xFFFF;
+constexpr unsigned kX2apicClusterIdShift = 4;
+constexpr u32 kX2apicMemberIdMask = 0xF;
 
 // Spurious-interrupt vector register (SDM Figure 11-23).
 constexpr u32 kSvrVectorMask = 0xFF;
@@ -67,9 +76,12 @@ constexpr std::array<u32, kLvtEntries> kLvtWritable = {
 // Read-only bits of each entry (delivery status everywhere, remote IRR on LINT0/LINT1): an x2APIC
 // WRMSR may carry them back unchanged without #GP.
 constexpr std::array<u32, kLvtEntries> kLvtReadOnly = {
-    kLvtDeliveryStatus, kLvtDeliveryStatus,
-    kLvtDeliveryStatus, kLvtDeliveryStatus | kLvtRemoteIrr,
-    kLvtDeliveryStatus | kLvtRemoteIrr, kLvtDeliveryStatus,
+    kLvtDeliveryStatus,
+    kLvtDeliveryStatus,
+    kLvtDeliveryStatus,
+    kLvtDeliveryStatus | kLvtRemoteIrr,
+    kLvtDeliveryStatus | kLvtRemoteIrr,
+    kLvtDeliveryStatus,
 };
 // The BSP's LVT LINT0 after reset: ExtINT, unmasked (virtual wire mode, as QEMU).
 constexpr u32 kLint0VirtualWire = 0x7u << kLvtDeliveryModeShift;

@@ -45,7 +45,8 @@ u64 LapicTimer::tsc() const {
 }
 
 u32 LapicTimer::divisor() const {
-  const u32 encoded = ((m_divide_config & kDivideHighBit) >> 1) | (m_divide_config & kDivideLowBits);
+  const u32 encoded =
+      ((m_divide_config & kDivideHighBit) >> 1) | (m_divide_config & kDivideLowBits);
   return encoded == kDivideByOne ? 1 : 2u << encoded;
 }
 
@@ -129,7 +130,8 @@ void LapicTimer::reschedule(bool past_fires) {
   const Picoseconds now = m_scheduler.clock().now();
   switch (m_mode) {
     case Mode::TscDeadline: {
-      if (m_deadline == 0) return;
+      // A deadline beyond the last representable picosecond never arrives.
+      if (m_deadline == 0 || m_deadline > ticks_at(kNever - 1, m_tsc_hz)) return;
       const Picoseconds when = time_of_tick(m_deadline, m_tsc_hz);
       if (when < now && !past_fires) {
         m_deadline = 0;  // passed while masked: disarmed without an interrupt

@@ -12,6 +12,12 @@
 // rotation by slot that keeps INTA# of neighbouring slots apart, counted from the first PCI slot
 // (device 1) as on QEMU's pc and as SeaBIOS and the ACPI _PRT of that board assume: device 1's
 // INTA# is PIRQA#, device 2's INTA# is PIRQB#, device 0's INTA# is PIRQD#.
+//
+// Bridges: a function with a type 1 header that returns a bus from secondary_bus() receives the
+// cycles for bus numbers in its secondary..subordinate range; the bus behind it then answers to
+// the secondary bus number software programmed. A bus behind a bridge has its own four PIRQ
+// wires; the bridge's model decides where they go (normally its own INTx# pins, rotated by slot).
+// Functions keep the requester ID of the bus number they were built with.
 #pragma once
 
 #include <array>
@@ -50,7 +56,9 @@ class PciBus {
   // The wire-ORed PIRQ lines (0 = PIRQA#); the ISA bridge routes them to ISA IRQs.
   IrqLine& pirq(unsigned index) { return m_pirqs[index % kPirqCount]->output(); }
   // Which PIRQ the INTx# `pin` (1 = INTA#) of `device` drives.
-  static unsigned pirq_of(u8 device, u8 pin) { return (pin - 1u + device + kPirqCount - 1) % kPirqCount; }
+  static unsigned pirq_of(u8 device, u8 pin) {
+    return (pin - 1u + device + kPirqCount - 1) % kPirqCount;
+  }
 
  private:
   // The function that answers a cycle for `bus`/`devfn`, through bridges; null = master abort.

@@ -7,14 +7,14 @@
 namespace glasspc::pci {
 
 // --- 6.1 Configuration space organization: the predefined header, both types ----------------
-constexpr u8 kVendorId = 0x00;        // 16 bits
-constexpr u8 kDeviceId = 0x02;        // 16 bits
-constexpr u8 kCommand = 0x04;         // 16 bits
-constexpr u8 kStatus = 0x06;          // 16 bits
+constexpr u8 kVendorId = 0x00;  // 16 bits
+constexpr u8 kDeviceId = 0x02;  // 16 bits
+constexpr u8 kCommand = 0x04;   // 16 bits
+constexpr u8 kStatus = 0x06;    // 16 bits
 constexpr u8 kRevisionId = 0x08;
-constexpr u8 kProgIf = 0x09;          // class code, programming interface
+constexpr u8 kProgIf = 0x09;  // class code, programming interface
 constexpr u8 kSubclass = 0x0A;
-constexpr u8 kClassCode = 0x0B;       // base class
+constexpr u8 kClassCode = 0x0B;  // base class
 constexpr u8 kCacheLineSize = 0x0C;
 constexpr u8 kLatencyTimer = 0x0D;
 constexpr u8 kHeaderType = 0x0E;
@@ -66,10 +66,10 @@ constexpr u16 kCommandSerrEnable = 1 << 8;
 constexpr u16 kCommandInterruptDisable = 1 << 10;
 
 // --- 6.2.3 Status register -------------------------------------------------------------------
-constexpr u16 kStatusInterrupt = 1 << 3;            // RO: INTx asserted inside the function
-constexpr u16 kStatusCapabilitiesList = 1 << 4;     // RO
+constexpr u16 kStatusInterrupt = 1 << 3;         // RO: INTx asserted inside the function
+constexpr u16 kStatusCapabilitiesList = 1 << 4;  // RO
 constexpr u16 kStatusMasterDataParityError = 1 << 8;
-constexpr u16 kStatusDevselMedium = 1 << 9;         // RO: DEVSEL timing = medium
+constexpr u16 kStatusDevselMedium = 1 << 9;  // RO: DEVSEL timing = medium
 constexpr u16 kStatusSignaledTargetAbort = 1 << 11;
 constexpr u16 kStatusReceivedTargetAbort = 1 << 12;
 constexpr u16 kStatusReceivedMasterAbort = 1 << 13;
@@ -85,8 +85,8 @@ constexpr u8 kHeaderTypeMask = 0x7F;
 constexpr u8 kHeaderTypeMultiFunction = 0x80;
 
 // --- 6.2.5.1 Base address registers ----------------------------------------------------------
-constexpr u32 kBarIoSpace = 1 << 0;          // bit 0: 1 = I/O, 0 = memory
-constexpr u32 kBarMemType64 = 0x2 << 1;      // bits 2:1 = 10b: 64-bit memory BAR
+constexpr u32 kBarIoSpace = 1 << 0;      // bit 0: 1 = I/O, 0 = memory
+constexpr u32 kBarMemType64 = 0x2 << 1;  // bits 2:1 = 10b: 64-bit memory BAR
 constexpr u32 kBarMemPrefetchable = 1 << 3;
 constexpr u32 kBarIoAddressMask = ~u32{0x3};
 constexpr u32 kBarMemAddressMask = ~u32{0xF};
@@ -101,13 +101,19 @@ constexpr u8 kCapabilityPointerMask = 0xFC;
 // Interrupt Pin values (6.2.4).
 constexpr u8 kNoInterruptPin = 0;
 constexpr u8 kIntA = 1;
+constexpr u8 kIntB = 2;
+constexpr u8 kIntC = 3;
 constexpr u8 kIntD = 4;
 
 // devfn, the 8-bit device/function number of a configuration address.
 constexpr u8 devfn(u8 device, u8 function) {
   return static_cast<u8>(((device & 0x1F) << 3) | (function & 0x7));
 }
-constexpr u8 device_of(u8 devfn) { return devfn >> 3; }
-constexpr u8 function_of(u8 devfn) { return devfn & 0x7; }
+constexpr u8 device_of(u8 devfn) {
+  return devfn >> 3;
+}
+constexpr u8 function_of(u8 devfn) {
+  return devfn & 0x7;
+}
 
 }  // namespace glasspc::pci

@@ -26,7 +26,7 @@ constexpr u16 kCommandWritable = kCommandIoSpace | kCommandMemorySpace | kComman
                                  kCommandInterruptDisable;
 
 // Type 1 header fields (PCI-to-PCI Bridge Architecture Specification 1.2, 3.2.5).
-constexpr u8 kIoWindowWritable = 0xF0;        // I/O base/limit bits 15:12; 16-bit decode
+constexpr u8 kIoWindowWritable = 0xF0;         // I/O base/limit bits 15:12; 16-bit decode
 constexpr u16 kMemoryWindowWritable = 0xFFF0;  // memory base/limit bits 31:20
 constexpr u16 kPrefetchWindowType64 = 0x0001;  // prefetchable window decodes 64-bit addresses
 constexpr u16 kBridgeControlWritable = 0x0FFF;
@@ -86,8 +86,8 @@ void PciFunction::define_header(const PciIdentity& identity) {
   define_register(kClassCode, 1, identity.class_code, 0);
   define_register(kCacheLineSize, 1, 0, 0xFF);
   define_register(kLatencyTimer, 1, 0, 0xFF);
-  const u8 header_type = (identity.bridge ? 1 : 0) |
-                         (identity.multifunction ? kHeaderTypeMultiFunction : 0);
+  const u8 header_type =
+      (identity.bridge ? 1 : 0) | (identity.multifunction ? kHeaderTypeMultiFunction : 0);
   define_register(kHeaderType, 1, header_type, 0);
   define_register(kInterruptLine, 1, 0, 0xFF);
   define_register(kInterruptPin, 1, identity.interrupt_pin, 0);
@@ -138,7 +138,8 @@ void PciFunction::add_bar(unsigned index, PciBarSpec spec) {
   if (is_io && (spec.size < kMinimumIoBarSize || spec.size > kMaximumIoBarSize))
     fail("I/O BARs are 4 to 256 bytes");
   if (!is_io && spec.size < kMinimumMemoryBarSize) fail("memory BARs are at least 16 bytes");
-  if (spec.kind == PciBarKind::Memory32 && spec.size > (u64{1} << 31)) fail("too large for 32 bits");
+  if (spec.kind == PciBarKind::Memory32 && spec.size > (u64{1} << 31))
+    fail("too large for 32 bits");
   if (is_io && spec.prefetchable) fail("I/O cannot be prefetchable");
 
   Bar& bar = m_bars[index];
@@ -169,8 +170,8 @@ void PciFunction::add_bar(unsigned index, PciBarSpec spec) {
 void PciFunction::add_capability(u8 offset, u8 id, u8 length) {
   if (offset < kHeaderSize || offset + length > kConfigSize || (offset & 3) != 0 ||
       offset <= m_last_capability) {
-    throw std::logic_error(fmt::format("{}: capability {:#x} at {:#x} is misplaced", name(), id,
-                                       offset));
+    throw std::logic_error(
+        fmt::format("{}: capability {:#x} at {:#x} is misplaced", name(), id, offset));
   }
   const u8 link = m_last_capability == 0 ? kCapabilitiesPointer : m_last_capability + 1;
   define_register(link, 1, offset, 0);
@@ -190,8 +191,7 @@ void PciFunction::add_intx_inhibitor(std::function<bool()> inhibits) {
   m_intx_inhibitors.push_back(std::move(inhibits));
 }
 
-void PciFunction::add_state(std::function<void()> reset,
-                            std::function<void(Archive&)> serialize) {
+void PciFunction::add_state(std::function<void()> reset, std::function<void(Archive&)> serialize) {
   m_state_parts.push_back({std::move(reset), std::move(serialize)});
 }
 
@@ -263,13 +263,13 @@ void PciFunction::update_decode() {
     if (!bar.present) continue;
     std::optional<u64> address;
     if (bar.io) {
-      const auto port = pci_io_bar_address(static_cast<u32>(bar_value(index)), bar.size,
-                                           cmd & kCommandIoSpace);
+      const auto port =
+          pci_io_bar_address(static_cast<u32>(bar_value(index)), bar.size, cmd & kCommandIoSpace);
       bar.io->place(port);
       if (bar.io->decoding()) address = *port;
     } else {
-      address = pci_memory_bar_address(bar_value(index), bar.size,
-                                       bar.kind == PciBarKind::Memory64, cmd & kCommandMemorySpace);
+      address = pci_memory_bar_address(bar_value(index), bar.size, bar.kind == PciBarKind::Memory64,
+                                       cmd & kCommandMemorySpace);
       bar.memory->place(address);
     }
     if (address == bar.decoded) continue;
@@ -302,8 +302,8 @@ void PciFunction::set_intx(bool asserted) {
 void PciFunction::update_intx() {
   // Interrupt Status follows the function's condition whatever the gating (6.2.3 bit 3).
   u16 status_value = status();
-  status_value = m_intx_asserted ? status_value | kStatusInterrupt
-                                 : status_value & ~kStatusInterrupt;
+  status_value =
+      m_intx_asserted ? status_value | kStatusInterrupt : status_value & ~kStatusInterrupt;
   set_config_value(kStatus, status_value, 2);
   bool drive = m_intx_asserted && !(command() & kCommandInterruptDisable);
   for (const auto& inhibits : m_intx_inhibitors)

@@ -45,10 +45,10 @@ struct PciIdentity {
   u8 prog_if = 0;
   u16 subsystem_vendor_id = 0;  // type 0 only
   u16 subsystem_id = 0;
-  bool bridge = false;          // type 1 header (PCI-to-PCI bridge)
-  bool multifunction = false;   // header type bit 7: software probes functions 1-7
+  bool bridge = false;                      // type 1 header (PCI-to-PCI bridge)
+  bool multifunction = false;               // header type bit 7: software probes functions 1-7
   u8 interrupt_pin = pci::kNoInterruptPin;  // 1 = INTA# .. 4 = INTD#
-  u16 status = 0;               // read-only status bits (DEVSEL timing, 66 MHz, ...)
+  u16 status = 0;                           // read-only status bits (DEVSEL timing, 66 MHz, ...)
 };
 
 class PciFunction : public Device {

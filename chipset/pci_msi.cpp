@@ -29,9 +29,8 @@ PciMsi::PciMsi(PciFunction& function, u8 offset, Options options)
     : m_function(function), m_offset(offset), m_options(options) {
   if (options.vectors == 0 || options.vectors > kMaxVectors ||
       !std::has_single_bit(options.vectors)) {
-    throw std::logic_error(
-        fmt::format("{}: MSI offers {} vectors; 1, 2, 4, 8, 16 or 32", function.name(),
-                    options.vectors));
+    throw std::logic_error(fmt::format("{}: MSI offers {} vectors; 1, 2, 4, 8, 16 or 32",
+                                       function.name(), options.vectors));
   }
   function.add_capability(offset, pci::kCapabilityIdMsi, length());
   const u16 capable = static_cast<u16>(std::countr_zero(options.vectors) << kCapableShift);
@@ -50,7 +49,8 @@ PciMsi::PciMsi(PciFunction& function, u8 offset, Options options)
 }
 
 u8 PciMsi::length() const {
-  if (m_options.per_vector_masking) return m_options.address_64bit ? kLength64Masking : kLength32Masking;
+  if (m_options.per_vector_masking)
+    return m_options.address_64bit ? kLength64Masking : kLength32Masking;
   return m_options.address_64bit ? kLength64 : kLength32;
 }
 
@@ -69,7 +69,8 @@ u32 PciMsi::implemented_vectors_mask() const {
 // Multiple Message Enable values above Multiple Message Capable (or the reserved 110b/111b)
 // give the function no more vectors than it has.
 unsigned PciMsi::allocated_vectors() const {
-  const unsigned requested = 1u << std::min<unsigned>((control() & kMultipleEnableMask) >> kEnableShift, 5);
+  const unsigned requested =
+      1u << std::min<unsigned>((control() & kMultipleEnableMask) >> kEnableShift, 5);
   return std::min(requested, m_options.vectors);
 }
 

@@ -49,7 +49,7 @@ void PciMsix::reset() {
   m_table.assign(std::size_t{m_layout.vectors} * kDwordsPerEntry, 0);
   for (unsigned vector = 0; vector < m_layout.vectors; ++vector)
     m_table[vector * kDwordsPerEntry + kEntryVectorControl / 4] = kVectorMasked;
-  m_pba.assign((m_layout.vectors + 63) / 64, 0);
+  m_pba.assign(pba_qwords(), 0);
 }
 
 void PciMsix::serialize(Archive& archive) {
@@ -84,7 +84,7 @@ bool PciMsix::vector_masked(unsigned vector) const {
 
 bool PciMsix::pending(unsigned vector) const {
   if (vector >= m_layout.vectors) return false;
-  return (m_pba[vector / 64] >> (vector % 64)) & 1;
+  return (m_pba[vector / kPendingBitsPerQword] >> (vector % kPendingBitsPerQword)) & 1;
 }
 
 MsiMessage PciMsix::message(unsigned vector) const {
@@ -155,7 +155,7 @@ MmioOps PciMsix::bar_ops(u8 bar) {
 bool PciMsix::notify(unsigned vector) {
   if (!enabled() || vector >= m_layout.vectors) return false;
   if (function_masked() || vector_masked(vector)) {
-    m_pba[vector / 64] |= u64{1} << (vector % 64);
+    m_pba[vector / kPendingBitsPerQword] |= u64{1} << (vector % kPendingBitsPerQword);
     return false;
   }
   return send(vector);
@@ -175,7 +175,7 @@ void PciMsix::deliver_unmasked_pending() {
   if (!enabled() || function_masked()) return;
   for (unsigned vector = 0; vector < m_layout.vectors; ++vector) {
     if (!pending(vector) || vector_masked(vector)) continue;
-    m_pba[vector / 64] &= ~(u64{1} << (vector % 64));
+    m_pba[vector / kPendingBitsPerQword] &= ~(u64{1} << (vector % kPendingBitsPerQword));
     send(vector);
   }
 }

@@ -28,6 +28,7 @@ class PciMsix {
  public:
   static constexpr unsigned kMaxVectors = 2048;
   static constexpr u32 kEntrySize = 16;
+  static constexpr unsigned kPendingBitsPerQword = 64;
   // Message Control bits (6.8.2.3).
   static constexpr u16 kTableSizeMask = 0x07FF;  // N - 1
   static constexpr u16 kFunctionMask = 1 << 14;
@@ -42,7 +43,7 @@ class PciMsix {
 
   struct Layout {
     unsigned vectors = 1;
-    u8 table_bar = 0;  // BAR Indicator Register (BIR)
+    u8 table_bar = 0;      // BAR Indicator Register (BIR)
     u32 table_offset = 0;  // 8-byte aligned
     u8 pba_bar = 0;
     u32 pba_offset = 0;  // 8-byte aligned
@@ -62,7 +63,7 @@ class PciMsix {
   MsiMessage message(unsigned vector) const;
   unsigned vectors() const { return m_layout.vectors; }
   u32 table_size_bytes() const { return m_layout.vectors * kEntrySize; }
-  u32 pba_size_bytes() const { return ((m_layout.vectors + 63) / 64) * 8; }
+  u32 pba_size_bytes() const { return pba_qwords() * 8; }
 
   // Accesses of 4 bytes at dword-aligned offsets inside the table or the PBA.
   u32 table_read(u32 offset) const;
@@ -72,6 +73,9 @@ class PciMsix {
   MmioOps bar_ops(u8 bar);
 
  private:
+  unsigned pba_qwords() const {
+    return (m_layout.vectors + kPendingBitsPerQword - 1) / kPendingBitsPerQword;
+  }
   u16 control() const;
   void control_written();
   void deliver_unmasked_pending();

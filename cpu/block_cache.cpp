@@ -11,7 +11,8 @@ Block* BlockCache::insert(std::unique_ptr<Block> block, u64 ram_page) {
   if (m_blocks.count(key)) retire(key);
   if (b->in_ram) {
     auto& keys = m_page_keys[ram_page];
-    if (keys.empty() && !m_memory.ram_page_watched(ram_page)) m_memory.watch_ram_page(ram_page, true);
+    if (keys.empty() && !m_memory.ram_page_watched(ram_page))
+      m_memory.watch_ram_page(ram_page, true);
     keys.push_back(key);
   }
   m_blocks[key] = std::move(block);

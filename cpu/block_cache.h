@@ -28,12 +28,12 @@ struct Block {
     u64 epoch = 0;
     Block* block = nullptr;
   };
-  std::array<Link, 2> links{};
+  std::array<Link, 8> links{};  // several: an indirect jump has many successors
   unsigned next_link = 0;
   u64 key = 0;
   u64 generation = 0;  // map generation (ROM blocks only)
   bool in_ram = false;
-  u32 bytes = 0;       // bytes of code covered, from the first instruction
+  u32 bytes = 0;  // bytes of code covered, from the first instruction
   std::vector<Insn> insns;
 };
 

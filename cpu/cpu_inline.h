@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "cpu/lazy_flags.h"
 #include "cpu/x86_cpu.h"
 
 namespace glasspc {
@@ -22,6 +23,16 @@ inline bool X86Cpu::linearize(unsigned seg, u64 offset, unsigned size, Access ac
     if (!is_canonical(linear) || !is_canonical(linear + size - 1)) {
       return seg == kSs ? fault(vec::SS, 0) : gp(0);
     }
+    if ((linear & (size - 1)) && alignment_check_active()) return fault(vec::AC, 0);
+    return true;
+  }
+  // Fast path: a present, writable, expand-up data segment with a 4-GiB limit (flat protected
+  // mode, unreal mode) admits every access that does not wrap past 4 GiB, in any mode.
+  constexpr u16 kKind = attr::P | attr::kCode | attr::kExpandDown | attr::kWritable;
+  if (sg.limit == 0xffffffffu && (sg.attr & kKind) == (attr::P | attr::kWritable) &&
+      offset + size - 1 <= 0xffffffffu) {
+    linear = (sg.base + offset) & 0xffffffffu;
+    if ((linear & (size - 1)) && alignment_check_active()) return fault(vec::AC, 0);
     return true;
   }
   const u8 vector = seg == kSs ? vec::SS : vec::GP;
@@ -40,9 +51,9 @@ inline bool X86Cpu::linearize(unsigned seg, u64 offset, unsigned size, Access ac
     return fault(vector, 0);
   }
   linear = (sg.base + offset) & 0xffffffffu;
+  if ((linear & (size - 1)) && alignment_check_active()) return fault(vec::AC, 0);
   return true;
 }
-
 
 template <typename T>
 bool X86Cpu::read_linear(u64 linear, T& out, unsigned key) {

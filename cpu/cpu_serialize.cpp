@@ -73,7 +73,7 @@ void X86Cpu::serialize(Archive& ar) {
   if (ar.loading()) {
     m_flag_op = FlagOp::None;
     update_mode();
-    flush_tlb(false);
+    update_debug_state();
     m_blocks->clear();
     end_block();
   }

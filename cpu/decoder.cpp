@@ -66,17 +66,39 @@ DecodeStatus decode_insn(const u8* bytes, unsigned avail, CodeSize mode, Insn& o
   for (;;) {
     if (!r.u8_(b)) return fail();
     switch (b) {
-      case 0xf0: lock = true; break;
-      case 0xf2: rep = pfx::kRepne; break;
-      case 0xf3: rep = pfx::kRep; break;
-      case 0x26: if (!m64) seg = kEs; break;
-      case 0x2e: if (!m64) seg = kCs; break;
-      case 0x36: if (!m64) seg = kSs; break;
-      case 0x3e: if (!m64) seg = kDs; break;
-      case 0x64: seg = kFs; break;
-      case 0x65: seg = kGs; break;
-      case 0x66: opsize = true; break;
-      case 0x67: adsize = true; break;
+      case 0xf0:
+        lock = true;
+        break;
+      case 0xf2:
+        rep = pfx::kRepne;
+        break;
+      case 0xf3:
+        rep = pfx::kRep;
+        break;
+      case 0x26:
+        if (!m64) seg = kEs;
+        break;
+      case 0x2e:
+        if (!m64) seg = kCs;
+        break;
+      case 0x36:
+        if (!m64) seg = kSs;
+        break;
+      case 0x3e:
+        if (!m64) seg = kDs;
+        break;
+      case 0x64:
+        seg = kFs;
+        break;
+      case 0x65:
+        seg = kGs;
+        break;
+      case 0x66:
+        opsize = true;
+        break;
+      case 0x67:
+        adsize = true;
+        break;
       default:
         if (m64 && (b & 0xf0) == 0x40) {
           rex = b;
@@ -129,10 +151,14 @@ opcode:
   unsigned osz, asz;
   if (m64) {
     asz = adsize ? 4 : 8;
-    if (rex & 8) osz = 8;
-    else if (flags & opf::kF64) osz = 8;
-    else if (flags & opf::kD64) osz = opsize ? 2 : 8;
-    else osz = opsize ? 2 : 4;
+    if (rex & 8)
+      osz = 8;
+    else if (flags & opf::kF64)
+      osz = 8;
+    else if (flags & opf::kD64)
+      osz = opsize ? 2 : 8;
+    else
+      osz = opsize ? 2 : 4;
   } else {
     const bool d32 = mode == CodeSize::k32;
     osz = (d32 != opsize) ? 4 : 2;
@@ -195,8 +221,7 @@ opcode:
       if (insn.mod == 1) {
         if (!r.uint(1, disp)) return fail();
         disp = sign_extend(disp, 1);
-      } else if (insn.mod == 2 || (insn.mod == 0 && insn.base == kNoReg) ||
-                 insn.base == kRipBase) {
+      } else if (insn.mod == 2 || (insn.mod == 0 && insn.base == kNoReg) || insn.base == kRipBase) {
         if (!r.uint(4, disp)) return fail();
       }
       insn.disp = static_cast<i32>(disp);

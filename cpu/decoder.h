@@ -11,23 +11,23 @@ namespace glasspc {
 // Opcode attributes (how to decode the bytes after the opcode and how the instruction behaves).
 namespace opf {
 constexpr u32 kModrm = 1u << 0;
-constexpr u32 kImm8 = 1u << 1;    // imm8, zero-extended
-constexpr u32 kImm8s = 1u << 2;   // imm8, sign-extended
-constexpr u32 kImm16 = 1u << 3;   // imm16, zero-extended
-constexpr u32 kImmZ = 1u << 4;    // imm16 or imm32 by operand size, sign-extended
-constexpr u32 kImmV = 1u << 5;    // imm16/32/64 by operand size (MOV r, imm)
-constexpr u32 kImmFar = 1u << 6;  // ptr16:16 / ptr16:32 (imm = offset, imm2 = selector)
-constexpr u32 kMoffs = 1u << 7;   // offset of address size
-constexpr u32 kEnter = 1u << 8;   // imm16 then imm8 (imm = size, imm2 = level)
-constexpr u32 kD64 = 1u << 9;     // operand size defaults to 64 in 64-bit mode
-constexpr u32 kF64 = 1u << 10;    // operand size is 64 in 64-bit mode (66 ignored)
-constexpr u32 kInv64 = 1u << 11;  // #UD in 64-bit mode
-constexpr u32 kLock = 1u << 12;   // LOCK allowed with a memory destination
-constexpr u32 kEnd = 1u << 13;    // ends the decoded block (control transfer, mode change)
-constexpr u32 kGroup = 1u << 14;  // ModRM.reg selects the handler in a group table
-constexpr u32 kRegInOp = 1u << 15;  // register number in opcode bits 2:0 (+REX.B), as rm
-constexpr u32 kModrmReg = 1u << 16; // ModRM always names registers (MOV CR/DR)
-constexpr u32 kByte = 1u << 17;     // byte-sized operation (operand size does not select)
+constexpr u32 kImm8 = 1u << 1;       // imm8, zero-extended
+constexpr u32 kImm8s = 1u << 2;      // imm8, sign-extended
+constexpr u32 kImm16 = 1u << 3;      // imm16, zero-extended
+constexpr u32 kImmZ = 1u << 4;       // imm16 or imm32 by operand size, sign-extended
+constexpr u32 kImmV = 1u << 5;       // imm16/32/64 by operand size (MOV r, imm)
+constexpr u32 kImmFar = 1u << 6;     // ptr16:16 / ptr16:32 (imm = offset, imm2 = selector)
+constexpr u32 kMoffs = 1u << 7;      // offset of address size
+constexpr u32 kEnter = 1u << 8;      // imm16 then imm8 (imm = size, imm2 = level)
+constexpr u32 kD64 = 1u << 9;        // operand size defaults to 64 in 64-bit mode
+constexpr u32 kF64 = 1u << 10;       // operand size is 64 in 64-bit mode (66 ignored)
+constexpr u32 kInv64 = 1u << 11;     // #UD in 64-bit mode
+constexpr u32 kLock = 1u << 12;      // LOCK allowed with a memory destination
+constexpr u32 kEnd = 1u << 13;       // ends the decoded block (control transfer, mode change)
+constexpr u32 kGroup = 1u << 14;     // ModRM.reg selects the handler in a group table
+constexpr u32 kRegInOp = 1u << 15;   // register number in opcode bits 2:0 (+REX.B), as rm
+constexpr u32 kModrmReg = 1u << 16;  // ModRM always names registers (MOV CR/DR)
+constexpr u32 kByte = 1u << 17;      // byte-sized operation (operand size does not select)
 }  // namespace opf
 
 struct OpcodeInfo {
@@ -38,17 +38,35 @@ struct OpcodeInfo {
 };
 
 enum GroupId : u8 {
-  kGrp1Eb, kGrp1Ev, kGrp1aPop, kGrp2Eb, kGrp2Ev, kGrp3Eb, kGrp3Ev, kGrp4, kGrp5, kGrp6, kGrp7,
-  kGrp8, kGrp9, kGrp11Eb, kGrp11Ev, kGrp15, kGrp2Eb1, kGrp2Ev1, kGrp2EbCl, kGrp2EvCl,
+  kGrp1Eb,
+  kGrp1Ev,
+  kGrp1aPop,
+  kGrp2Eb,
+  kGrp2Ev,
+  kGrp3Eb,
+  kGrp3Ev,
+  kGrp4,
+  kGrp5,
+  kGrp6,
+  kGrp7,
+  kGrp8,
+  kGrp9,
+  kGrp11Eb,
+  kGrp11Ev,
+  kGrp15,
+  kGrp2Eb1,
+  kGrp2Ev1,
+  kGrp2EbCl,
+  kGrp2EvCl,
   kGroupCount
 };
 
 struct OpcodeTable {
   std::array<OpcodeInfo, 512> op{};  // 0x00-0xff one-byte map, 0x100-0x1ff the 0F map
   std::array<std::array<OpcodeInfo, 8>, kGroupCount> group{};
-  OpcodeInfo movsxd;                 // 63 in 64-bit mode
+  OpcodeInfo movsxd;                  // 63 in 64-bit mode
   std::array<OpcodeInfo, 2> movbe{};  // 0F 38 F0/F1
-  Handler undefined = nullptr;       // raises #UD
+  Handler undefined = nullptr;        // raises #UD
 };
 
 const OpcodeTable& opcode_table();

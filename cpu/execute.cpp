@@ -39,8 +39,7 @@ bool X86Cpu::fetch_block(Block*& block) {
   const u64 offset = linear & kPageMask;
   const bool in_ram = e->ram_page != ~u64{0};
   const u64 location = (in_ram ? e->ram_page : e->phys) | offset;
-  const u64 block_key =
-      BlockCache::key_for(location, in_ram, static_cast<unsigned>(m_code_size));
+  const u64 block_key = BlockCache::key_for(location, in_ram, static_cast<unsigned>(m_code_size));
   const u64 generation = m_env.memory.generation();
   block = m_blocks->find(block_key, generation);
   if (!block) {
@@ -71,23 +70,39 @@ bool X86Cpu::fetch_block(Block*& block) {
   return true;
 }
 
-void X86Cpu::execute_block(Block& block) {
+// Runs `block`, then keeps following linked successors (see Block::Link) while nothing needs
+// the run loop: anything that does (an interrupt, stop(), a mode or TF change, the deadline)
+// sets m_cycle_limit to 0 or has been reached. Returns the last block entered, from which the run
+// loop links the next one it looks up.
+Block* X86Cpu::execute_block(Block* block) {
   const u64 mask = rip_mask(m_code_size);
   const bool teaching = m_config.one_cycle_per_instruction;
-  for (const Insn& insn : block.insns) {
-    if (m_total_cycles >= m_cycle_limit) return;
-    const u64 fallthrough = (s.rip + insn.len) & mask;
-    m_next_rip = fallthrough;
-    m_extra_cycles = 0;
-    if (!insn.handler(*this, insn)) {
+  for (;;) {
+    for (const Insn& insn : block->insns) {
+      if (m_total_cycles >= m_cycle_limit) return block;
+      const u64 fallthrough = (s.rip + insn.len) & mask;
+      m_next_rip = fallthrough;
+      m_extra_cycles = 0;
+      if (!insn.handler(*this, insn)) {
+        m_total_cycles += teaching ? 1 : insn.cycles + m_extra_cycles;
+        deliver_pending_exception();
+        return block;
+      }
       m_total_cycles += teaching ? 1 : insn.cycles + m_extra_cycles;
-      deliver_pending_exception();
-      return;
+      ++m_retired;
+      s.rip = m_next_rip;
+      if (m_next_rip != fallthrough) break;
     }
-    m_total_cycles += teaching ? 1 : insn.cycles + m_extra_cycles;
-    ++m_retired;
-    s.rip = m_next_rip;
-    if (m_next_rip != fallthrough) return;
+    if (m_total_cycles >= m_cycle_limit) return block;
+    Block* next = nullptr;
+    for (const Block::Link& link : block->links) {
+      if (link.rip == s.rip && link.epoch == m_chain_epoch) {
+        next = link.block;
+        break;
+      }
+    }
+    if (!next) return block;
+    block = next;
   }
 }
 
@@ -99,7 +114,8 @@ void X86Cpu::execute_one_uncached() {
   unsigned limit_bytes = kMaxInsnLength;
   if (!code64()) {
     const u64 lim = s.seg[kCs].limit;
-    limit_bytes = s.rip > lim ? 0 : static_cast<unsigned>(std::min<u64>(kMaxInsnLength, lim - s.rip + 1));
+    limit_bytes =
+        s.rip > lim ? 0 : static_cast<unsigned>(std::min<u64>(kMaxInsnLength, lim - s.rip + 1));
   }
   u8 bytes[kMaxInsnLength] = {};
   unsigned have = 0;
@@ -124,8 +140,8 @@ void X86Cpu::execute_one_uncached() {
     }
     // Fetch through the end of the page holding the next byte (or up to the limits).
     const u64 at = code64() ? linear + have : (linear + have) & 0xffffffffu;
-    const unsigned chunk = std::min<unsigned>(
-        limit_bytes - have, static_cast<unsigned>(kPageSize - (at & kPageMask)));
+    const unsigned chunk =
+        std::min<unsigned>(limit_bytes - have, static_cast<unsigned>(kPageSize - (at & kPageMask)));
     TlbEntry* e = &tlb_slot(Access::Exec, at);
     if (e->tag != tlb_tag(at, key)) {
       e = tlb_fill(at, Access::Exec, key);

@@ -10,8 +10,12 @@ namespace {
 constexpr unsigned kTypeTss16 = 1, kTypeCallGate16 = 4, kTypeTaskGate = 5, kTypeTss32 = 9,
                    kTypeCallGate32 = 12;
 
-bool is_code(const X86Cpu::Descriptor& d) { return d.s() && (d.type() & 8); }
-bool conforming(const X86Cpu::Descriptor& d) { return (d.type() & 4) != 0; }
+bool is_code(const X86Cpu::Descriptor& d) {
+  return d.s() && (d.type() & 8);
+}
+bool conforming(const X86Cpu::Descriptor& d) {
+  return (d.type() & 4) != 0;
+}
 
 }  // namespace
 
@@ -140,9 +144,12 @@ bool X86Cpu::far_call(u16 selector, u64 offset, unsigned opsize) {
   const u64 old_sp = s.gpr[kRsp];
   auto push_return = [&](unsigned size) {
     bool ok;
-    if (size == 2) ok = push<u16>(old_cs) && push<u16>(static_cast<u16>(ret));
-    else if (size == 4) ok = push<u32>(old_cs) && push<u32>(static_cast<u32>(ret));
-    else ok = push<u64>(old_cs) && push<u64>(ret);
+    if (size == 2)
+      ok = push<u16>(old_cs) && push<u16>(static_cast<u16>(ret));
+    else if (size == 4)
+      ok = push<u32>(old_cs) && push<u32>(static_cast<u32>(ret));
+    else
+      ok = push<u64>(old_cs) && push<u64>(ret);
     if (!ok) s.gpr[kRsp] = old_sp;
     return ok;
   };
@@ -225,7 +232,8 @@ bool X86Cpu::far_call(u16 selector, u64 offset, unsigned opsize) {
         param_values[n] = v;
       }
     }
-    if (!w.push(s.seg[kSs].selector, size) || !w.push(s.gpr[kRsp] & size_mask(size == 8 ? 8 : 4), size)) {
+    if (!w.push(s.seg[kSs].selector, size) ||
+        !w.push(s.gpr[kRsp] & size_mask(size == 8 ? 8 : 4), size)) {
       return false;
     }
     for (unsigned n = params; n-- > 0;) {

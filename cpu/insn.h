@@ -16,10 +16,10 @@ using Handler = bool (*)(X86Cpu& cpu, const Insn& insn);
 
 namespace pfx {
 constexpr u8 kLock = 1u << 0;
-constexpr u8 kRep = 1u << 1;    // F3
-constexpr u8 kRepne = 1u << 2;  // F2
-constexpr u8 kOpsize = 1u << 3; // 66
-constexpr u8 kRex = 1u << 4;    // any REX prefix (selects SPL/BPL/SIL/DIL for byte registers)
+constexpr u8 kRep = 1u << 1;     // F3
+constexpr u8 kRepne = 1u << 2;   // F2
+constexpr u8 kOpsize = 1u << 3;  // 66
+constexpr u8 kRex = 1u << 4;     // any REX prefix (selects SPL/BPL/SIL/DIL for byte registers)
 constexpr u8 kRexW = 1u << 5;
 constexpr u8 kSegOverride = 1u << 6;
 }  // namespace pfx
@@ -33,17 +33,17 @@ struct Insn {
   u16 imm2 = 0;    // second immediate (ENTER level, far-pointer selector)
   u16 opcode = 0;  // 0x000-0x0ff one-byte map, 0x100-0x1ff 0F map, 0x200+ 0F38/0F3A
   u8 len = 0;
-  u8 opsize = 4;   // operand size in bytes for "v" operands: 2, 4 or 8
-  u8 adsize = 4;   // address size in bytes: 2, 4 or 8
-  u8 mod = 3;      // ModRM.mod (3 = register operand or no ModRM)
-  u8 reg = 0;      // ModRM.reg with REX.R
-  u8 rm = 0;       // ModRM.rm with REX.B (register number when mod == 3)
-  u8 base = kNoReg;   // memory operand base register (kNoReg: none; 16 = RIP-relative)
-  u8 index = kNoReg;  // memory operand index register
-  u8 scale = 0;       // log2 of the SIB scale
-  u8 seg = 3;         // effective segment of the memory operand (SegIndex)
-  u8 prefixes = 0;    // pfx:: bits
-  u8 cycles = 1;      // base cost in cycles (memory operand included)
+  u8 opsize = 4;            // operand size in bytes for "v" operands: 2, 4 or 8
+  u8 adsize = 4;            // address size in bytes: 2, 4 or 8
+  u8 mod = 3;               // ModRM.mod (3 = register operand or no ModRM)
+  u8 reg = 0;               // ModRM.reg with REX.R
+  u8 rm = 0;                // ModRM.rm with REX.B (register number when mod == 3)
+  u8 base = kNoReg;         // memory operand base register (kNoReg: none; 16 = RIP-relative)
+  u8 index = kNoReg;        // memory operand index register
+  u8 scale = 0;             // log2 of the SIB scale
+  u8 seg = 3;               // effective segment of the memory operand (SegIndex)
+  u8 prefixes = 0;          // pfx:: bits
+  u8 cycles = 1;            // base cost in cycles (memory operand included)
   bool ends_block = false;  // control transfer or state change: the block stops after it
 
   bool has_mem() const { return mod != 3; }

@@ -9,7 +9,9 @@ namespace glasspc {
 namespace {
 
 // SDM Vol. 3A 6.15, Table 6-4 ("contributory" exceptions) and Table 6-5.
-bool contributory(u8 v) { return v == vec::DE || (v >= vec::TS && v <= vec::GP); }
+bool contributory(u8 v) {
+  return v == vec::DE || (v >= vec::TS && v <= vec::GP);
+}
 
 }  // namespace
 
@@ -46,8 +48,9 @@ bool X86Cpu::software_interrupt(u8 vector, EventKind kind) {
 bool X86Cpu::deliver_event(u8 vector, EventKind kind, bool has_error, u32 error, u64 return_rip) {
   if (m_env.trace.on(TraceCategory::Exception)) {
     sync_clock();
-    m_env.trace.emit(TraceCategory::Exception, "cpu", kind == EventKind::Hardware ? "interrupt" : "exception",
-                     {{"vector", vector}, {"error", error}, {"rip", s.rip}, {"cs", s.seg[kCs].selector}});
+    m_env.trace.emit(
+        TraceCategory::Exception, "cpu", kind == EventKind::Hardware ? "interrupt" : "exception",
+        {{"vector", vector}, {"error", error}, {"rip", s.rip}, {"cs", s.seg[kCs].selector}});
   }
   ++m_events_delivered;
   const bool soft = kind == EventKind::Software || kind == EventKind::SoftwareException;
@@ -94,12 +97,28 @@ bool X86Cpu::deliver_event(u8 vector, EventKind kind, bool has_error, u32 error,
     gate_size = 8;
   } else {
     switch (type) {
-      case 0x5: trap_gate = false; gate_size = 0; break;  // task gate
-      case 0x6: trap_gate = false; gate_size = 2; break;
-      case 0x7: trap_gate = true; gate_size = 2; break;
-      case 0xe: trap_gate = false; gate_size = 4; break;
-      case 0xf: trap_gate = true; gate_size = 4; break;
-      default: return gp(idt_err);
+      case 0x5:
+        trap_gate = false;
+        gate_size = 0;
+        break;  // task gate
+      case 0x6:
+        trap_gate = false;
+        gate_size = 2;
+        break;
+      case 0x7:
+        trap_gate = true;
+        gate_size = 2;
+        break;
+      case 0xe:
+        trap_gate = false;
+        gate_size = 4;
+        break;
+      case 0xf:
+        trap_gate = true;
+        gate_size = 4;
+        break;
+      default:
+        return gp(idt_err);
     }
   }
   // INT n, INT3 and INTO check the gate DPL; INT1 and hardware events do not (SDM 6.12.1.1).

@@ -34,7 +34,7 @@ void X86Cpu::flush_tlb_page(u64 linear) {
   ++m_chain_epoch;
   // INVLPG drops the page for every privilege key, global or not (SDM Vol. 3A 4.10.4.1).
   for (auto& table : m_tlb) {
-    TlbEntry& e = table[(linear >> 12) % kTlbSize];
+    TlbEntry& e = table[tlb_index(linear)];
     if ((e.tag & ~kPageMask) == (linear & ~kPageMask)) e.tag = ~u64{0};
   }
 }
@@ -62,6 +62,8 @@ X86Cpu::TlbEntry* X86Cpu::tlb_fill(u64 linear, Access access, unsigned key) {
   e.global = global;
   e.host = access == Access::Write ? host.write : host.read;
   e.ram_page = host.ram_offset;
+  // Pages watched by a data breakpoint take the slow path, where accesses are checked.
+  if (m_dr_data && access != Access::Exec && page_has_data_breakpoint(linear)) e.host = nullptr;
   return &e;
 }
 
@@ -83,6 +85,7 @@ bool X86Cpu::read_linear_slow(u64 linear, void* out, unsigned size, unsigned key
       e = tlb_fill(linear, Access::Read, key);
       if (!e) return false;
     }
+    if (m_dr_data) check_data_breakpoints(linear, chunk, false);
     if (e->host) {
       std::memcpy(dst, e->host + (linear & kPageMask), chunk);
     } else {
@@ -99,19 +102,25 @@ bool X86Cpu::read_linear_slow(u64 linear, void* out, unsigned size, unsigned key
     }
     dst += chunk;
     linear += chunk;
+    if (!code64()) linear &= 0xffffffffu;  // linear addresses wrap at 4 GiB outside 64-bit mode
     size -= chunk;
   }
   return true;
 }
 
 bool X86Cpu::probe_write(u64 linear, unsigned size, unsigned key) {
-  if (!code64()) linear &= 0xffffffffu;
-  const u64 last = linear + size - 1;
-  for (u64 page = linear & ~kPageMask;; page += kPageSize) {
-    const u64 at = std::max(page, linear);
+  // Accesses span at most two pages: check the first byte's page and the last byte's page.
+  u64 last = linear + size - 1;
+  if (!code64()) {
+    linear &= 0xffffffffu;
+    last &= 0xffffffffu;
+  }
+  // A fault on the second page reports the first byte on that page in CR2.
+  const u64 second = last & ~kPageMask;
+  for (const u64 at : {linear, second}) {
     TlbEntry& e = tlb_slot(Access::Write, at);
     if (e.tag != tlb_tag(at, key) && !tlb_fill(at, Access::Write, key)) return false;
-    if (page == (last & ~kPageMask)) break;
+    if (second == (linear & ~kPageMask)) break;
   }
   return true;
 }
@@ -128,6 +137,7 @@ bool X86Cpu::write_linear_slow(u64 linear, const void* in, unsigned size, unsign
       e = tlb_fill(linear, Access::Write, key);
       if (!e) return false;
     }
+    if (m_dr_data) check_data_breakpoints(linear, chunk, true);
     if (e->host) {
       std::memcpy(e->host + (linear & kPageMask), src, chunk);
     } else {
@@ -145,6 +155,7 @@ bool X86Cpu::write_linear_slow(u64 linear, const void* in, unsigned size, unsign
     }
     src += chunk;
     linear += chunk;
+    if (!code64()) linear &= 0xffffffffu;
     size -= chunk;
   }
   return true;

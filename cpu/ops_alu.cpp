@@ -192,8 +192,8 @@ template <typename T>
 bool imul1_rm(X86Cpu& c, const Insn& i) {
   T src;
   if (!c.read_rm(i, src)) return false;
-  const WideSigned<T> r = WideSigned<T>{static_cast<SignedOf<T>>(c.s.gpr[kRax])} *
-                          static_cast<SignedOf<T>>(src);
+  const WideSigned<T> r =
+      WideSigned<T>{static_cast<SignedOf<T>>(c.s.gpr[kRax])} * static_cast<SignedOf<T>>(src);
   const T low = static_cast<T>(r), high = static_cast<T>(r >> (8 * sizeof(T)));
   set_acc_pair<T>(c, i, low, high);
   mul_flags<T>(c, low, r != static_cast<SignedOf<T>>(low));
@@ -233,8 +233,8 @@ bool div_rm(X86Cpu& c, const Insn& i) {
   if constexpr (sizeof(T) == 1) {
     dividend = static_cast<u16>(c.s.gpr[kRax]);
   } else {
-    dividend = (Wide<T>{static_cast<T>(c.s.gpr[kRdx])} << (8 * sizeof(T))) |
-               static_cast<T>(c.s.gpr[kRax]);
+    dividend =
+        (Wide<T>{static_cast<T>(c.s.gpr[kRdx])} << (8 * sizeof(T))) | static_cast<T>(c.s.gpr[kRax]);
   }
   const Wide<T> q = dividend / src;
   if (q >> (8 * sizeof(T))) return c.fault(vec::DE);
@@ -251,8 +251,8 @@ bool idiv_rm(X86Cpu& c, const Insn& i) {
   if constexpr (sizeof(T) == 1) {
     dividend = static_cast<i16>(c.s.gpr[kRax]);
   } else {
-    const Wide<T> u = (Wide<T>{static_cast<T>(c.s.gpr[kRdx])} << (8 * sizeof(T))) |
-                      static_cast<T>(c.s.gpr[kRax]);
+    const Wide<T> u =
+        (Wide<T>{static_cast<T>(c.s.gpr[kRdx])} << (8 * sizeof(T))) | static_cast<T>(c.s.gpr[kRax]);
     if constexpr (sizeof(T) == 2) {
       dividend = static_cast<i32>(static_cast<u32>(u));  // sign-extend DX:AX
     } else {
@@ -275,13 +275,17 @@ template <int Op>
 void alu_group(OpcodeTable& t, unsigned base) {
   constexpr u32 lk = Op == kCmp ? 0 : opf::kLock;
   set_b(t.op[base + 0], &alu_rm_r<Op, u8>, opf::kModrm | lk);
-  set_v(t.op[base + 1], []<typename T>() { return &alu_rm_r<Op, T>; }, opf::kModrm | lk);
+  set_v(
+      t.op[base + 1], []<typename T>() { return &alu_rm_r<Op, T>; }, opf::kModrm | lk);
   set_b(t.op[base + 2], &alu_r_rm<Op, u8>, opf::kModrm);
-  set_v(t.op[base + 3], []<typename T>() { return &alu_r_rm<Op, T>; }, opf::kModrm);
+  set_v(
+      t.op[base + 3], []<typename T>() { return &alu_r_rm<Op, T>; }, opf::kModrm);
   set_b(t.op[base + 4], &alu_acc_imm<Op, u8>, opf::kImm8);
-  set_v(t.op[base + 5], []<typename T>() { return &alu_acc_imm<Op, T>; }, opf::kImmZ);
+  set_v(
+      t.op[base + 5], []<typename T>() { return &alu_acc_imm<Op, T>; }, opf::kImmZ);
   set_b(t.group[kGrp1Eb][Op], &alu_rm_imm<Op, u8>, lk);
-  set_v(t.group[kGrp1Ev][Op], []<typename T>() { return &alu_rm_imm<Op, T>; }, lk);
+  set_v(
+      t.group[kGrp1Ev][Op], []<typename T>() { return &alu_rm_imm<Op, T>; }, lk);
 }
 
 }  // namespace
@@ -306,13 +310,17 @@ void register_alu_ops(OpcodeTable& t) {
   t.op[0x83].h[0] = t.group[kGrp1Ev][0].h[0];
 
   set_b(t.op[0x84], &test_rm_r<u8>, opf::kModrm);
-  set_v(t.op[0x85], []<typename T>() { return &test_rm_r<T>; }, opf::kModrm);
+  set_v(
+      t.op[0x85], []<typename T>() { return &test_rm_r<T>; }, opf::kModrm);
   set_b(t.op[0xa8], &test_acc_imm<u8>, opf::kImm8);
-  set_v(t.op[0xa9], []<typename T>() { return &test_acc_imm<T>; }, opf::kImmZ);
+  set_v(
+      t.op[0xa9], []<typename T>() { return &test_acc_imm<T>; }, opf::kImmZ);
 
   for (unsigned r = 0; r < 8; ++r) {
-    set_v(t.op[0x40 + r], []<typename T>() { return &inc_reg<T>; }, opf::kRegInOp | opf::kInv64);
-    set_v(t.op[0x48 + r], []<typename T>() { return &dec_reg<T>; }, opf::kRegInOp | opf::kInv64);
+    set_v(
+        t.op[0x40 + r], []<typename T>() { return &inc_reg<T>; }, opf::kRegInOp | opf::kInv64);
+    set_v(
+        t.op[0x48 + r], []<typename T>() { return &dec_reg<T>; }, opf::kRegInOp | opf::kInv64);
   }
 
   // Group 3 (F6/F7).
@@ -326,14 +334,22 @@ void register_alu_ops(OpcodeTable& t) {
   set_b(g3b[5], &imul1_rm<u8>, 0, 3);
   set_b(g3b[6], &div_rm<u8>, 0, 20);
   set_b(g3b[7], &idiv_rm<u8>, 0, 20);
-  set_v(g3v[0], []<typename T>() { return &test_rm_imm<T>; }, opf::kImmZ);
-  set_v(g3v[1], []<typename T>() { return &test_rm_imm<T>; }, opf::kImmZ);
-  set_v(g3v[2], []<typename T>() { return &not_rm<T>; }, opf::kLock);
-  set_v(g3v[3], []<typename T>() { return &neg_rm<T>; }, opf::kLock);
-  set_v(g3v[4], []<typename T>() { return &mul_rm<T>; }, 0, 3);
-  set_v(g3v[5], []<typename T>() { return &imul1_rm<T>; }, 0, 3);
-  set_v(g3v[6], []<typename T>() { return &div_rm<T>; }, 0, 20);
-  set_v(g3v[7], []<typename T>() { return &idiv_rm<T>; }, 0, 20);
+  set_v(
+      g3v[0], []<typename T>() { return &test_rm_imm<T>; }, opf::kImmZ);
+  set_v(
+      g3v[1], []<typename T>() { return &test_rm_imm<T>; }, opf::kImmZ);
+  set_v(
+      g3v[2], []<typename T>() { return &not_rm<T>; }, opf::kLock);
+  set_v(
+      g3v[3], []<typename T>() { return &neg_rm<T>; }, opf::kLock);
+  set_v(
+      g3v[4], []<typename T>() { return &mul_rm<T>; }, 0, 3);
+  set_v(
+      g3v[5], []<typename T>() { return &imul1_rm<T>; }, 0, 3);
+  set_v(
+      g3v[6], []<typename T>() { return &div_rm<T>; }, 0, 20);
+  set_v(
+      g3v[7], []<typename T>() { return &idiv_rm<T>; }, 0, 20);
   t.op[0xf6] = {g3b[0].h, opf::kModrm | opf::kGroup | opf::kByte, 1, kGrp3Eb};
   t.op[0xf7] = {g3v[0].h, opf::kModrm | opf::kGroup, 1, kGrp3Ev};
 
@@ -341,12 +357,17 @@ void register_alu_ops(OpcodeTable& t) {
   set_b(t.group[kGrp4][0], &inc_rm<u8>, opf::kLock);
   set_b(t.group[kGrp4][1], &dec_rm<u8>, opf::kLock);
   t.op[0xfe] = {t.group[kGrp4][0].h, opf::kModrm | opf::kGroup | opf::kByte, 1, kGrp4};
-  set_v(t.group[kGrp5][0], []<typename T>() { return &inc_rm<T>; }, opf::kLock);
-  set_v(t.group[kGrp5][1], []<typename T>() { return &dec_rm<T>; }, opf::kLock);
+  set_v(
+      t.group[kGrp5][0], []<typename T>() { return &inc_rm<T>; }, opf::kLock);
+  set_v(
+      t.group[kGrp5][1], []<typename T>() { return &dec_rm<T>; }, opf::kLock);
 
-  set_v(t.op[0x1af], []<typename T>() { return &imul_r_rm<T>; }, opf::kModrm, 3);
-  set_v(t.op[0x69], []<typename T>() { return &imul_r_rm_imm<T>; }, opf::kModrm | opf::kImmZ, 3);
-  set_v(t.op[0x6b], []<typename T>() { return &imul_r_rm_imm<T>; }, opf::kModrm | opf::kImm8s, 3);
+  set_v(
+      t.op[0x1af], []<typename T>() { return &imul_r_rm<T>; }, opf::kModrm, 3);
+  set_v(
+      t.op[0x69], []<typename T>() { return &imul_r_rm_imm<T>; }, opf::kModrm | opf::kImmZ, 3);
+  set_v(
+      t.op[0x6b], []<typename T>() { return &imul_r_rm_imm<T>; }, opf::kModrm | opf::kImm8s, 3);
 }
 
 }  // namespace glasspc

@@ -14,9 +14,12 @@ using Signed = std::make_signed_t<T>;
 
 template <typename T>
 T byte_swap(T v) {
-  if constexpr (sizeof(T) == 2) return __builtin_bswap16(v);
-  else if constexpr (sizeof(T) == 4) return __builtin_bswap32(v);
-  else return __builtin_bswap64(v);
+  if constexpr (sizeof(T) == 2)
+    return __builtin_bswap16(v);
+  else if constexpr (sizeof(T) == 4)
+    return __builtin_bswap32(v);
+  else
+    return __builtin_bswap64(v);
 }
 
 // BT family. With a register bit offset and a memory operand the offset selects any bit relative
@@ -29,9 +32,12 @@ bool bit_op(X86Cpu& c, const Insn& i, u64 offset, bool from_register) {
   auto apply = [&](T v) {
     c.set_arith_flags(flag::CF, ((v >> bit) & 1) ? flag::CF : 0);
     const T m = static_cast<T>(T{1} << bit);
-    if constexpr (Op == 1) return static_cast<T>(v | m);
-    else if constexpr (Op == 2) return static_cast<T>(v & ~m);
-    else return static_cast<T>(v ^ m);
+    if constexpr (Op == 1)
+      return static_cast<T>(v | m);
+    else if constexpr (Op == 2)
+      return static_cast<T>(v & ~m);
+    else
+      return static_cast<T>(v ^ m);
   };
   if (i.mod == 3) {
     const T v = c.get_reg<T>(i, i.rm);
@@ -41,8 +47,8 @@ bool bit_op(X86Cpu& c, const Insn& i, u64 offset, bool from_register) {
   }
   u64 addr = c.ea(i);
   if (from_register) {
-    const i64 word = static_cast<i64>(static_cast<Signed<T>>(static_cast<T>(offset))) >>
-                     std::countr_zero(bits);
+    const i64 word =
+        static_cast<i64>(static_cast<Signed<T>>(static_cast<T>(offset))) >> std::countr_zero(bits);
     addr = (addr + static_cast<u64>(word * static_cast<i64>(sizeof(T)))) & size_mask(i.adsize);
   }
   if constexpr (Op == 0) {
@@ -78,8 +84,7 @@ bool bsf_bsr(X86Cpu& c, const Insn& i) {
     // LZCNT (advertised by CPUID 80000001H:ECX.ABM).
     const unsigned n = std::countl_zero(src);
     c.set_reg<T>(i, i.reg, static_cast<T>(n));
-    c.set_arith_flags(flag::kArith,
-                      (src == 0 ? flag::CF : 0) | (n == 0 ? flag::ZF : 0));
+    c.set_arith_flags(flag::kArith, (src == 0 ? flag::CF : 0) | (n == 0 ? flag::ZF : 0));
     return true;
   }
   if (src == 0) {
@@ -132,8 +137,10 @@ template <typename T>
 bool cmovcc(X86Cpu& c, const Insn& i) {
   T v;
   if (!c.read_rm(i, v)) return false;  // the source is read even when the condition is false
-  if (c.cond(i.opcode & 0xf)) c.set_reg<T>(i, i.reg, v);
-  else if constexpr (sizeof(T) == 4) c.set_reg<T>(i, i.reg, c.get_reg<T>(i, i.reg));
+  if (c.cond(i.opcode & 0xf))
+    c.set_reg<T>(i, i.reg, v);
+  else if constexpr (sizeof(T) == 4)
+    c.set_reg<T>(i, i.reg, c.get_reg<T>(i, i.reg));
   return true;
 }
 
@@ -237,8 +244,10 @@ bool cmpxchg(X86Cpu& c, const Insn& i) {
     // half on failure, as hardware does).
     const T d = c.get_reg<T>(i, i.rm);
     c.set_flags<T>(FlagOp::Sub, acc, d, static_cast<T>(acc - d));
-    if (acc == d) c.set_reg<T>(i, i.rm, src);
-    else c.set_reg<T>(i, kRax, d);
+    if (acc == d)
+      c.set_reg<T>(i, i.rm, src);
+    else
+      c.set_reg<T>(i, kRax, d);
     return true;
   }
   T old{};
@@ -300,47 +309,74 @@ bool cmpxchg8b16b(X86Cpu& c, const Insn& i) {
 }  // namespace
 
 void register_bit_ops(OpcodeTable& t) {
-  set_v(t.op[0x1a3], []<typename T>() { return &bt_rm_r<T, 0>; }, opf::kModrm);
-  set_v(t.op[0x1ab], []<typename T>() { return &bt_rm_r<T, 1>; }, opf::kModrm | opf::kLock);
-  set_v(t.op[0x1b3], []<typename T>() { return &bt_rm_r<T, 2>; }, opf::kModrm | opf::kLock);
-  set_v(t.op[0x1bb], []<typename T>() { return &bt_rm_r<T, 3>; }, opf::kModrm | opf::kLock);
+  set_v(
+      t.op[0x1a3], []<typename T>() { return &bt_rm_r<T, 0>; }, opf::kModrm);
+  set_v(
+      t.op[0x1ab], []<typename T>() { return &bt_rm_r<T, 1>; }, opf::kModrm | opf::kLock);
+  set_v(
+      t.op[0x1b3], []<typename T>() { return &bt_rm_r<T, 2>; }, opf::kModrm | opf::kLock);
+  set_v(
+      t.op[0x1bb], []<typename T>() { return &bt_rm_r<T, 3>; }, opf::kModrm | opf::kLock);
   auto& g8 = t.group[kGrp8];
-  set_v(g8[4], []<typename T>() { return &bt_rm_imm<T, 0>; }, 0);
-  set_v(g8[5], []<typename T>() { return &bt_rm_imm<T, 1>; }, opf::kLock);
-  set_v(g8[6], []<typename T>() { return &bt_rm_imm<T, 2>; }, opf::kLock);
-  set_v(g8[7], []<typename T>() { return &bt_rm_imm<T, 3>; }, opf::kLock);
+  set_v(
+      g8[4], []<typename T>() { return &bt_rm_imm<T, 0>; }, 0);
+  set_v(
+      g8[5], []<typename T>() { return &bt_rm_imm<T, 1>; }, opf::kLock);
+  set_v(
+      g8[6], []<typename T>() { return &bt_rm_imm<T, 2>; }, opf::kLock);
+  set_v(
+      g8[7], []<typename T>() { return &bt_rm_imm<T, 3>; }, opf::kLock);
   t.op[0x1ba] = {g8[4].h, opf::kModrm | opf::kGroup | opf::kImm8, 1, kGrp8};
 
-  set_v(t.op[0x1bc], []<typename T>() { return &bsf_bsr<T>; }, opf::kModrm, 2);
-  set_v(t.op[0x1bd], []<typename T>() { return &bsf_bsr<T>; }, opf::kModrm, 2);
-  set_v(t.op[0x1b8], []<typename T>() { return &popcnt<T>; }, opf::kModrm, 2);
+  set_v(
+      t.op[0x1bc], []<typename T>() { return &bsf_bsr<T>; }, opf::kModrm, 2);
+  set_v(
+      t.op[0x1bd], []<typename T>() { return &bsf_bsr<T>; }, opf::kModrm, 2);
+  set_v(
+      t.op[0x1b8], []<typename T>() { return &popcnt<T>; }, opf::kModrm, 2);
   for (unsigned r = 0; r < 8; ++r) {
-    set_v(t.op[0x1c8 + r], []<typename T>() { return &bswap<T>; }, opf::kRegInOp);
+    set_v(
+        t.op[0x1c8 + r], []<typename T>() { return &bswap<T>; }, opf::kRegInOp);
   }
-  set_v(t.movbe[0], []<typename T>() { return &movbe<T>; }, opf::kModrm);
-  set_v(t.movbe[1], []<typename T>() { return &movbe<T>; }, opf::kModrm);
+  set_v(
+      t.movbe[0], []<typename T>() { return &movbe<T>; }, opf::kModrm);
+  set_v(
+      t.movbe[1], []<typename T>() { return &movbe<T>; }, opf::kModrm);
   for (unsigned cc = 0; cc < 16; ++cc) {
     set_b(t.op[0x190 + cc], &setcc, opf::kModrm);
-    set_v(t.op[0x140 + cc], []<typename T>() { return &cmovcc<T>; }, opf::kModrm);
+    set_v(
+        t.op[0x140 + cc], []<typename T>() { return &cmovcc<T>; }, opf::kModrm);
   }
-  set_v(t.op[0x1b6], []<typename T>() { return &movx<T, u8, false>; }, opf::kModrm);
-  set_v(t.op[0x1b7], []<typename T>() { return &movx<T, u16, false>; }, opf::kModrm);
-  set_v(t.op[0x1be], []<typename T>() { return &movx<T, u8, true>; }, opf::kModrm);
-  set_v(t.op[0x1bf], []<typename T>() { return &movx<T, u16, true>; }, opf::kModrm);
-  set_v(t.movsxd, []<typename T>() { return &movsxd<T>; }, opf::kModrm);
-  set_v(t.op[0x98], []<typename T>() { return &cbw<T>; }, 0);
-  set_v(t.op[0x99], []<typename T>() { return &cwd<T>; }, 0);
+  set_v(
+      t.op[0x1b6], []<typename T>() { return &movx<T, u8, false>; }, opf::kModrm);
+  set_v(
+      t.op[0x1b7], []<typename T>() { return &movx<T, u16, false>; }, opf::kModrm);
+  set_v(
+      t.op[0x1be], []<typename T>() { return &movx<T, u8, true>; }, opf::kModrm);
+  set_v(
+      t.op[0x1bf], []<typename T>() { return &movx<T, u16, true>; }, opf::kModrm);
+  set_v(
+      t.movsxd, []<typename T>() { return &movsxd<T>; }, opf::kModrm);
+  set_v(
+      t.op[0x98], []<typename T>() { return &cbw<T>; }, 0);
+  set_v(
+      t.op[0x99], []<typename T>() { return &cwd<T>; }, 0);
 
   set_b(t.op[0x86], &xchg_rm_r<u8>, opf::kModrm | opf::kLock, 2);
-  set_v(t.op[0x87], []<typename T>() { return &xchg_rm_r<T>; }, opf::kModrm | opf::kLock, 2);
+  set_v(
+      t.op[0x87], []<typename T>() { return &xchg_rm_r<T>; }, opf::kModrm | opf::kLock, 2);
   for (unsigned r = 0; r < 8; ++r) {
-    set_v(t.op[0x90 + r], []<typename T>() { return &xchg_acc<T>; }, opf::kRegInOp);
+    set_v(
+        t.op[0x90 + r], []<typename T>() { return &xchg_acc<T>; }, opf::kRegInOp);
   }
   set_b(t.op[0x1c0], &xadd<u8>, opf::kModrm | opf::kLock, 2);
-  set_v(t.op[0x1c1], []<typename T>() { return &xadd<T>; }, opf::kModrm | opf::kLock, 2);
+  set_v(
+      t.op[0x1c1], []<typename T>() { return &xadd<T>; }, opf::kModrm | opf::kLock, 2);
   set_b(t.op[0x1b0], &cmpxchg<u8>, opf::kModrm | opf::kLock, 2);
-  set_v(t.op[0x1b1], []<typename T>() { return &cmpxchg<T>; }, opf::kModrm | opf::kLock, 2);
-  set_v(t.group[kGrp9][1], []<typename T>() { return &cmpxchg8b16b<T>; }, opf::kLock, 3);
+  set_v(
+      t.op[0x1b1], []<typename T>() { return &cmpxchg<T>; }, opf::kModrm | opf::kLock, 2);
+  set_v(
+      t.group[kGrp9][1], []<typename T>() { return &cmpxchg8b16b<T>; }, opf::kLock, 3);
 }
 
 }  // namespace glasspc

@@ -162,8 +162,8 @@ bool leave(X86Cpu& c, const Insn& i) {
 }
 
 bool lahf(X86Cpu& c, const Insn& i) {
-  const u8 ah = static_cast<u8>((c.rflags() & (flag::SF | flag::ZF | flag::AF | flag::PF | flag::CF)) |
-                                flag::kFixed1);
+  const u8 ah = static_cast<u8>(
+      (c.rflags() & (flag::SF | flag::ZF | flag::AF | flag::PF | flag::CF)) | flag::kFixed1);
   c.set_reg<u8>(i, 4, ah);  // AH (never with REX here: 9F takes no ModRM)
   return true;
 }
@@ -204,42 +204,61 @@ bool std_(X86Cpu& c, const Insn&) {
 }
 
 // NOP Ev (0F 1F /0, hint NOPs 0F 18-1F, PREFETCH 0F 0D): the operand is not accessed.
-bool nop(X86Cpu&, const Insn&) { return true; }
+bool nop(X86Cpu&, const Insn&) {
+  return true;
+}
 
 }  // namespace
 
 void register_data_ops(OpcodeTable& t) {
   set_b(t.op[0x88], &mov_rm_r<u8>, opf::kModrm);
-  set_v(t.op[0x89], []<typename T>() { return &mov_rm_r<T>; }, opf::kModrm);
+  set_v(
+      t.op[0x89], []<typename T>() { return &mov_rm_r<T>; }, opf::kModrm);
   set_b(t.op[0x8a], &mov_r_rm<u8>, opf::kModrm);
-  set_v(t.op[0x8b], []<typename T>() { return &mov_r_rm<T>; }, opf::kModrm);
-  set_v(t.op[0x8d], []<typename T>() { return &lea<T>; }, opf::kModrm);
+  set_v(
+      t.op[0x8b], []<typename T>() { return &mov_r_rm<T>; }, opf::kModrm);
+  set_v(
+      t.op[0x8d], []<typename T>() { return &lea<T>; }, opf::kModrm);
   set_b(t.op[0xa0], &mov_moffs<u8, true>, opf::kMoffs);
-  set_v(t.op[0xa1], []<typename T>() { return &mov_moffs<T, true>; }, opf::kMoffs);
+  set_v(
+      t.op[0xa1], []<typename T>() { return &mov_moffs<T, true>; }, opf::kMoffs);
   set_b(t.op[0xa2], &mov_moffs<u8, false>, opf::kMoffs);
-  set_v(t.op[0xa3], []<typename T>() { return &mov_moffs<T, false>; }, opf::kMoffs);
+  set_v(
+      t.op[0xa3], []<typename T>() { return &mov_moffs<T, false>; }, opf::kMoffs);
   for (unsigned r = 0; r < 8; ++r) {
     set_b(t.op[0xb0 + r], &mov_reg_imm<u8>, opf::kRegInOp | opf::kImm8);
-    set_v(t.op[0xb8 + r], []<typename T>() { return &mov_reg_imm<T>; }, opf::kRegInOp | opf::kImmV);
-    set_v(t.op[0x50 + r], []<typename T>() { return &push_reg<T>; }, opf::kRegInOp | opf::kD64);
-    set_v(t.op[0x58 + r], []<typename T>() { return &pop_reg<T>; }, opf::kRegInOp | opf::kD64);
+    set_v(
+        t.op[0xb8 + r], []<typename T>() { return &mov_reg_imm<T>; }, opf::kRegInOp | opf::kImmV);
+    set_v(
+        t.op[0x50 + r], []<typename T>() { return &push_reg<T>; }, opf::kRegInOp | opf::kD64);
+    set_v(
+        t.op[0x58 + r], []<typename T>() { return &pop_reg<T>; }, opf::kRegInOp | opf::kD64);
   }
   set_b(t.group[kGrp11Eb][0], &mov_rm_imm<u8>, 0);
-  set_v(t.group[kGrp11Ev][0], []<typename T>() { return &mov_rm_imm<T>; }, 0);
+  set_v(
+      t.group[kGrp11Ev][0], []<typename T>() { return &mov_rm_imm<T>; }, 0);
   t.op[0xc6] = {t.group[kGrp11Eb][0].h, opf::kModrm | opf::kGroup | opf::kImm8 | opf::kByte, 1,
                 kGrp11Eb};
   t.op[0xc7] = {t.group[kGrp11Ev][0].h, opf::kModrm | opf::kGroup | opf::kImmZ, 1, kGrp11Ev};
 
-  set_v(t.op[0x68], []<typename T>() { return &push_imm<T>; }, opf::kImmZ | opf::kD64);
-  set_v(t.op[0x6a], []<typename T>() { return &push_imm<T>; }, opf::kImm8s | opf::kD64);
-  set_v(t.group[kGrp1aPop][0], []<typename T>() { return &pop_rm<T>; }, opf::kD64);
+  set_v(
+      t.op[0x68], []<typename T>() { return &push_imm<T>; }, opf::kImmZ | opf::kD64);
+  set_v(
+      t.op[0x6a], []<typename T>() { return &push_imm<T>; }, opf::kImm8s | opf::kD64);
+  set_v(
+      t.group[kGrp1aPop][0], []<typename T>() { return &pop_rm<T>; }, opf::kD64);
   t.op[0x8f] = {t.group[kGrp1aPop][0].h, opf::kModrm | opf::kGroup | opf::kD64, 1, kGrp1aPop};
-  set_v(t.group[kGrp5][6], []<typename T>() { return &push_rm<T>; }, opf::kD64);
+  set_v(
+      t.group[kGrp5][6], []<typename T>() { return &push_rm<T>; }, opf::kD64);
 
-  set_v(t.op[0x60], []<typename T>() { return &pusha<T>; }, opf::kInv64, 8);
-  set_v(t.op[0x61], []<typename T>() { return &popa<T>; }, opf::kInv64, 8);
-  set_v(t.op[0xc8], []<typename T>() { return &enter<T>; }, opf::kEnter | opf::kD64, 3);
-  set_v(t.op[0xc9], []<typename T>() { return &leave<T>; }, opf::kD64);
+  set_v(
+      t.op[0x60], []<typename T>() { return &pusha<T>; }, opf::kInv64, 8);
+  set_v(
+      t.op[0x61], []<typename T>() { return &popa<T>; }, opf::kInv64, 8);
+  set_v(
+      t.op[0xc8], []<typename T>() { return &enter<T>; }, opf::kEnter | opf::kD64, 3);
+  set_v(
+      t.op[0xc9], []<typename T>() { return &leave<T>; }, opf::kD64);
 
   set_b(t.op[0x9e], &sahf, 0);
   set_b(t.op[0x9f], &lahf, 0);

@@ -10,7 +10,9 @@
 namespace glasspc {
 namespace {
 
-bool parity(u64 v) { return (std::popcount(static_cast<u8>(v)) & 1) == 0; }
+bool parity(u64 v) {
+  return (std::popcount(static_cast<u8>(v)) & 1) == 0;
+}
 
 template <typename T>
 u64 szp(T r) {
@@ -26,10 +28,16 @@ unsigned shift_count(X86Cpu& c, const Insn& i) {
   unsigned n;
   switch (i.opcode) {
     case 0xc0:
-    case 0xc1: n = static_cast<unsigned>(i.imm); break;
+    case 0xc1:
+      n = static_cast<unsigned>(i.imm);
+      break;
     case 0xd0:
-    case 0xd1: n = 1; break;
-    default: n = static_cast<unsigned>(c.s.gpr[kRcx]); break;
+    case 0xd1:
+      n = 1;
+      break;
+    default:
+      n = static_cast<unsigned>(c.s.gpr[kRcx]);
+      break;
   }
   return n & (sizeof(T) == 8 ? 0x3f : 0x1f);
 }
@@ -117,10 +125,11 @@ T shift(X86Cpu& c, unsigned op, T a, unsigned n) {
   return static_cast<T>(r);
 }
 
-template <typename T>
+// Group 2, one instance per operation. SHL/SHR/SAR record their flags lazily (FlagOp::Shl..);
+// rotates, which change only CF and OF, set them eagerly.
+template <typename T, unsigned Op>
 bool group2(X86Cpu& c, const Insn& i) {
   const unsigned n = shift_count<T>(c, i);
-  const unsigned op = i.reg & 7;
   if (n == 0) {
     // A zero count changes no flags, but the operand is still accessed (faults are reported)
     // and a 32-bit register destination is still written (zero-extended).
@@ -129,7 +138,36 @@ bool group2(X86Cpu& c, const Insn& i) {
     if (i.mod == 3) c.set_reg<T>(i, i.rm, v);
     return true;
   }
-  return c.rmw_rm<T>(i, [&](T v) { return shift<T>(c, op, v, n); });
+  if constexpr (Op == 4 || Op == 6) {
+    return c.rmw_rm<T>(i, [&](T v) {
+      const T r = static_cast<T>(u64{v} << n);
+      c.set_flags<T>(FlagOp::Shl, v, n, r);
+      return r;
+    });
+  } else if constexpr (Op == 5) {
+    return c.rmw_rm<T>(i, [&](T v) {
+      const T r = static_cast<T>(u64{v} >> n);
+      c.set_flags<T>(FlagOp::Shr, v, n, r);
+      return r;
+    });
+  } else if constexpr (Op == 7) {
+    return c.rmw_rm<T>(i, [&](T v) {
+      constexpr unsigned bits = 8 * sizeof(T);
+      const i64 sv = static_cast<std::make_signed_t<T>>(v);
+      const T r = static_cast<T>(sv >> (n < bits ? n : bits - 1));
+      c.set_flags<T>(FlagOp::Sar, v, n, r);
+      return r;
+    });
+  } else {
+    return c.rmw_rm<T>(i, [&](T v) { return shift<T>(c, Op, v, n); });
+  }
+}
+
+template <unsigned Op>
+void register_group2_op(OpcodeTable& t) {
+  set_b(t.group[kGrp2Eb][Op], &group2<u8, Op>, 0, 1);
+  set_v(
+      t.group[kGrp2Ev][Op], []<typename T>() { return &group2<T, Op>; }, 0, 1);
 }
 
 // SHLD/SHRD (SDM Vol. 2B SHLD): count masked to 5 (6 with REX.W) bits; counts above the operand
@@ -225,12 +263,15 @@ bool op_aaa_aas(X86Cpu& c, const Insn&) {
   u16 ax = static_cast<u16>(c.s.gpr[kRax]);
   bool adjust = (ax & 0xf) > 9 || c.af();
   if (adjust) {
-    if (Add) ax = static_cast<u16>(ax + 0x106);
-    else ax = static_cast<u16>(ax - 6 - 0x100);
+    if (Add)
+      ax = static_cast<u16>(ax + 0x106);
+    else
+      ax = static_cast<u16>(ax - 6 - 0x100);
   }
   ax &= 0xff0f;
   c.s.gpr[kRax] = (c.s.gpr[kRax] & ~u64{0xffff}) | ax;
-  c.set_arith_flags(flag::kArith, (adjust ? flag::CF | flag::AF : 0) | szp<u8>(static_cast<u8>(ax)));
+  c.set_arith_flags(flag::kArith,
+                    (adjust ? flag::CF | flag::AF : 0) | szp<u8>(static_cast<u8>(ax)));
   return true;
 }
 
@@ -256,10 +297,14 @@ bool op_aad(X86Cpu& c, const Insn& i) {
 }  // namespace
 
 void register_shift_ops(OpcodeTable& t) {
-  for (unsigned op = 0; op < 8; ++op) {
-    set_b(t.group[kGrp2Eb][op], &group2<u8>, 0, 1);
-    set_v(t.group[kGrp2Ev][op], []<typename T>() { return &group2<T>; }, 0, 1);
-  }
+  register_group2_op<0>(t);
+  register_group2_op<1>(t);
+  register_group2_op<2>(t);
+  register_group2_op<3>(t);
+  register_group2_op<4>(t);
+  register_group2_op<5>(t);
+  register_group2_op<6>(t);
+  register_group2_op<7>(t);
   const OpcodeInfo eb{t.group[kGrp2Eb][0].h, opf::kModrm | opf::kGroup | opf::kByte, 1, kGrp2Eb};
   const OpcodeInfo ev{t.group[kGrp2Ev][0].h, opf::kModrm | opf::kGroup, 1, kGrp2Ev};
   t.op[0xc0] = eb;
@@ -271,10 +316,14 @@ void register_shift_ops(OpcodeTable& t) {
   t.op[0xd2] = eb;
   t.op[0xd3] = ev;
 
-  set_v(t.op[0x1a4], []<typename T>() { return &double_shift<T, true>; }, opf::kModrm | opf::kImm8);
-  set_v(t.op[0x1a5], []<typename T>() { return &double_shift<T, true>; }, opf::kModrm);
-  set_v(t.op[0x1ac], []<typename T>() { return &double_shift<T, false>; }, opf::kModrm | opf::kImm8);
-  set_v(t.op[0x1ad], []<typename T>() { return &double_shift<T, false>; }, opf::kModrm);
+  set_v(
+      t.op[0x1a4], []<typename T>() { return &double_shift<T, true>; }, opf::kModrm | opf::kImm8);
+  set_v(
+      t.op[0x1a5], []<typename T>() { return &double_shift<T, true>; }, opf::kModrm);
+  set_v(
+      t.op[0x1ac], []<typename T>() { return &double_shift<T, false>; }, opf::kModrm | opf::kImm8);
+  set_v(
+      t.op[0x1ad], []<typename T>() { return &double_shift<T, false>; }, opf::kModrm);
 
   set_b(t.op[0x27], &op_daa, opf::kInv64);
   set_b(t.op[0x2f], &op_das, opf::kInv64);

@@ -8,9 +8,13 @@
 namespace glasspc {
 namespace {
 
-bool legacy_protected(const X86Cpu& c) { return c.protected_mode() && !c.v86(); }
+bool legacy_protected(const X86Cpu& c) {
+  return c.protected_mode() && !c.v86();
+}
 
-bool undefined(X86Cpu& c, const Insn&) { return c.ud(); }
+bool undefined(X86Cpu& c, const Insn&) {
+  return c.ud();
+}
 
 // --- control and debug registers ------------------------------------------------------------
 
@@ -19,12 +23,23 @@ bool mov_r_cr(X86Cpu& c, const Insn& i) {
   const unsigned n = i.reg;
   u64 v;
   switch (n) {
-    case 0: v = c.s.cr0; break;
-    case 2: v = c.s.cr2; break;
-    case 3: v = c.s.cr3; break;
-    case 4: v = c.s.cr4; break;
-    case 8: v = c.s.cr8; break;
-    default: return c.ud();
+    case 0:
+      v = c.s.cr0;
+      break;
+    case 2:
+      v = c.s.cr2;
+      break;
+    case 3:
+      v = c.s.cr3;
+      break;
+    case 4:
+      v = c.s.cr4;
+      break;
+    case 8:
+      v = c.s.cr8;
+      break;
+    default:
+      return c.ud();
   }
   c.s.gpr[i.rm] = c.code64() ? v : v & 0xffffffffu;
   return true;
@@ -36,32 +51,17 @@ bool mov_cr_r(X86Cpu& c, const Insn& i) {
   return c.write_cr(i.reg, v);
 }
 
-// DR4/DR5 alias DR6/DR7 (CR4.DE is not supported). Breakpoints are not implemented (CPUID.DE
-// is clear): the registers hold their values without effect.
 bool mov_r_dr(X86Cpu& c, const Insn& i) {
   if (c.cpl() != 0 || c.v86()) return c.gp(0);
-  unsigned n = i.reg;
-  if (n > 7) return c.ud();
-  u64 v = n < 4 ? c.s.dr[n] : (n == 4 || n == 6) ? c.s.dr6 : c.s.dr7;
+  u64 v;
+  if (!c.read_dr(i.reg, v)) return false;
   c.s.gpr[i.rm] = c.code64() ? v : v & 0xffffffffu;
   return true;
 }
 
 bool mov_dr_r(X86Cpu& c, const Insn& i) {
   if (c.cpl() != 0 || c.v86()) return c.gp(0);
-  const unsigned n = i.reg;
-  if (n > 7) return c.ud();
-  const u64 v = c.code64() ? c.s.gpr[i.rm] : c.s.gpr[i.rm] & 0xffffffffu;
-  if (n < 4) {
-    c.s.dr[n] = v;
-  } else if (n == 4 || n == 6) {
-    if (v >> 32) return c.gp(0);
-    c.s.dr6 = (v & 0x1e00f) | 0xffff0ff0;
-  } else {
-    if (v >> 32) return c.gp(0);
-    c.s.dr7 = (v & 0xffff2fff) | 0x400;
-  }
-  return true;
+  return c.write_dr(i.reg, c.code64() ? c.s.gpr[i.rm] : c.s.gpr[i.rm] & 0xffffffffu);
 }
 
 bool clts(X86Cpu& c, const Insn&) {
@@ -72,7 +72,9 @@ bool clts(X86Cpu& c, const Insn&) {
 
 // --- descriptor tables: group 6 (0F 00) and group 7 (0F 01) ----------------------------------
 
-bool umip_blocked(X86Cpu& c) { return (c.s.cr4 & cr4::UMIP) && c.cpl() > 0; }
+bool umip_blocked(X86Cpu& c) {
+  return (c.s.cr4 & cr4::UMIP) && c.cpl() > 0;
+}
 
 template <typename T>
 bool store_selector(X86Cpu& c, const Insn& i, u16 sel) {
@@ -136,8 +138,8 @@ bool descriptor_visible(X86Cpu& c, u16 sel, Probe probe, X86Cpu::Descriptor& d, 
   found = false;
   if ((sel & 0xfffc) == 0) return true;
   // Reading an out-of-limit descriptor is not a fault here: the instruction clears ZF.
-  const TableRegister table = (sel & 4) ? TableRegister{c.s.ldtr.base, static_cast<u16>(c.s.ldtr.limit)}
-                                        : c.s.gdtr;
+  const TableRegister table =
+      (sel & 4) ? TableRegister{c.s.ldtr.base, static_cast<u16>(c.s.ldtr.limit)} : c.s.gdtr;
   if ((sel & 4) && !c.s.ldtr.usable()) return true;
   if ((sel & 0xfff8) + 7u > table.limit) return true;
   if (!c.read_sys(table.base + (sel & 0xfff8), d.lo) ||
@@ -149,11 +151,25 @@ bool descriptor_visible(X86Cpu& c, u16 sel, Probe probe, X86Cpu::Descriptor& d, 
   if (!d.s()) {
     bool ok;
     switch (type) {
-      case 1: case 3: ok = !lm && probe != Probe::Verr && probe != Probe::Verw; break;
-      case 2: case 9: case 11: ok = probe == Probe::Lar || probe == Probe::Lsl; break;
-      case 4: case 5: ok = !lm && probe == Probe::Lar; break;
-      case 12: ok = probe == Probe::Lar; break;
-      default: ok = false; break;
+      case 1:
+      case 3:
+        ok = !lm && probe != Probe::Verr && probe != Probe::Verw;
+        break;
+      case 2:
+      case 9:
+      case 11:
+        ok = probe == Probe::Lar || probe == Probe::Lsl;
+        break;
+      case 4:
+      case 5:
+        ok = !lm && probe == Probe::Lar;
+        break;
+      case 12:
+        ok = probe == Probe::Lar;
+        break;
+      default:
+        ok = false;
+        break;
     }
     if (!ok) return true;
   } else if (probe == Probe::Verr && (type & 8) && !(type & 2)) {
@@ -230,7 +246,8 @@ bool group7(X86Cpu& c, const Insn& i) {
         if (umip_blocked(c)) return c.gp(0);
         c.set_reg<T>(i, i.rm, static_cast<T>(c.s.cr0));
         return true;
-      case 6: break;  // LMSW r, below
+      case 6:
+        break;  // LMSW r, below
       case 7:
         if (i.rm == 0) {  // SWAPGS
           if (!c.code64()) return c.ud();
@@ -247,7 +264,8 @@ bool group7(X86Cpu& c, const Insn& i) {
           return true;
         }
         return c.ud();
-      default: return c.ud();
+      default:
+        return c.ud();
     }
   }
   switch (op) {
@@ -284,7 +302,8 @@ bool group7(X86Cpu& c, const Insn& i) {
     case 4:  // SMSW m16
       if (umip_blocked(c)) return c.gp(0);
       return c.write_mem<u16>(i.seg, c.ea(i), static_cast<u16>(c.s.cr0));
-    case 6: break;
+    case 6:
+      break;
     case 7: {  // INVLPG
       if (c.cpl() != 0 || c.v86()) return c.gp(0);
       u64 linear = c.ea(i);
@@ -294,7 +313,8 @@ bool group7(X86Cpu& c, const Insn& i) {
       c.end_block();
       return true;
     }
-    default: return c.ud();
+    default:
+      return c.ud();
   }
   // LMSW: loads PE, MP, EM, TS; it cannot clear PE (SDM Vol. 2A LMSW).
   if (c.cpl() != 0 || c.v86()) return c.gp(0);
@@ -308,12 +328,16 @@ template <typename T>
 bool group6(X86Cpu& c, const Insn& i) {
   switch (i.reg & 7) {
     case 0:
-    case 1: return sldt_str<T>(c, i);
+    case 1:
+      return sldt_str<T>(c, i);
     case 2:
-    case 3: return lldt_ltr(c, i);
+    case 3:
+      return lldt_ltr(c, i);
     case 4:
-    case 5: return verr_verw(c, i);
-    default: return c.ud();
+    case 5:
+      return verr_verw(c, i);
+    default:
+      return c.ud();
   }
 }
 
@@ -347,8 +371,10 @@ bool popf(X86Cpu& c, const Insn&) {
   T v;
   if (!c.pop(v)) return false;
   u64 mask = flag::kArith | flag::TF | flag::DF | flag::NT | flag::AC | flag::ID;
-  if (!c.protected_mode() || (!c.v86() && c.cpl() == 0)) mask |= flag::IOPL | flag::IF;
-  else if (c.v86() || c.cpl() <= c.iopl()) mask |= flag::IF;
+  if (!c.protected_mode() || (!c.v86() && c.cpl() == 0))
+    mask |= flag::IOPL | flag::IF;
+  else if (c.v86() || c.cpl() <= c.iopl())
+    mask |= flag::IF;
   if (sizeof(T) == 2) mask &= 0xffff;
   const bool if_before = (c.raw_flags() & flag::IF) != 0;
   c.write_flags(v, mask);
@@ -417,14 +443,18 @@ bool rdtsc(X86Cpu& c, const Insn&) {
 }
 
 // RDPMC: no performance counters exist, so every counter index is invalid (#GP(0)).
-bool rdpmc(X86Cpu& c, const Insn&) { return c.gp(0); }
+bool rdpmc(X86Cpu& c, const Insn&) {
+  return c.gp(0);
+}
 
 // Group 9: /1 CMPXCHG8B/16B (ops_bits.cpp), /7 with F3 and a register operand: RDPID.
 template <typename T>
 bool group9_rdpid(X86Cpu& c, const Insn& i) {
   if (i.mod != 3 || !(i.prefixes & pfx::kRep)) return c.ud();
-  if (c.code64()) c.s.gpr[i.rm] = c.s.tsc_aux & 0xffffffffu;
-  else c.set_reg<u32>(i, i.rm, static_cast<u32>(c.s.tsc_aux));
+  if (c.code64())
+    c.s.gpr[i.rm] = c.s.tsc_aux & 0xffffffffu;
+  else
+    c.set_reg<u32>(i, i.rm, static_cast<u32>(c.s.tsc_aux));
   return true;
 }
 
@@ -483,18 +513,24 @@ void register_system_ops(OpcodeTable& t) {
   set_b(t.op[0x120], &mov_r_cr, kModrm | opf::kModrmReg, 4);
   set_b(t.op[0x122], &mov_cr_r, kModrm | opf::kModrmReg | kEnd, 20);
   set_b(t.op[0x121], &mov_r_dr, kModrm | opf::kModrmReg, 4);
-  set_b(t.op[0x123], &mov_dr_r, kModrm | opf::kModrmReg, 20);
+  set_b(t.op[0x123], &mov_dr_r, kModrm | opf::kModrmReg | kEnd, 20);
   set_b(t.op[0x106], &clts, 0, 10);
-  set_v(t.op[0x100], []<typename T>() { return &group6<T>; }, kModrm | kEnd, 10);
-  set_v(t.op[0x101], []<typename T>() { return &group7<T>; }, kModrm | kEnd, 10);
-  set_v(t.op[0x102], []<typename T>() { return &lar_lsl<T>; }, kModrm, 10);
-  set_v(t.op[0x103], []<typename T>() { return &lar_lsl<T>; }, kModrm, 10);
+  set_v(
+      t.op[0x100], []<typename T>() { return &group6<T>; }, kModrm | kEnd, 10);
+  set_v(
+      t.op[0x101], []<typename T>() { return &group7<T>; }, kModrm | kEnd, 10);
+  set_v(
+      t.op[0x102], []<typename T>() { return &lar_lsl<T>; }, kModrm, 10);
+  set_v(
+      t.op[0x103], []<typename T>() { return &lar_lsl<T>; }, kModrm, 10);
   set_b(t.op[0x63], &arpl, kModrm, 3);
   set_b(t.op[0xf4], &hlt, kEnd, 2);
   set_b(t.op[0xfa], &cli, 0, 2);
   set_b(t.op[0xfb], &sti, kEnd, 2);
-  set_v(t.op[0x9c], []<typename T>() { return &pushf<T>; }, opf::kD64, 2);
-  set_v(t.op[0x9d], []<typename T>() { return &popf<T>; }, opf::kD64 | kEnd, 4);
+  set_v(
+      t.op[0x9c], []<typename T>() { return &pushf<T>; }, opf::kD64, 2);
+  set_v(
+      t.op[0x9d], []<typename T>() { return &popf<T>; }, opf::kD64 | kEnd, 4);
 
   // IN/OUT: 32-bit at most (REX.W does not select 64 bits).
   auto io = [&](unsigned op, bool is_in, u32 flags) {
@@ -521,14 +557,16 @@ void register_system_ops(OpcodeTable& t) {
   set_b(t.op[0x130], &wrmsr, kEnd, 20);
   set_b(t.op[0x131], &rdtsc, 0, 20);
   set_b(t.op[0x133], &rdpmc, 0, 20);
-  set_v(t.group[kGrp9][7], []<typename T>() { return &group9_rdpid<T>; }, 0, 2);
+  set_v(
+      t.group[kGrp9][7], []<typename T>() { return &group9_rdpid<T>; }, 0, 2);
   t.op[0x1c7] = {t.group[kGrp9][7].h, kModrm | opf::kGroup, 1, kGrp9};
-  set_v(t.op[0x1ae], []<typename T>() { return &group15<T>; }, kModrm, 2);
+  set_v(
+      t.op[0x1ae], []<typename T>() { return &group15<T>; }, kModrm, 2);
   set_b(t.op[0x108], &privileged_nop, 0, 20);
   set_b(t.op[0x109], &privileged_nop, 0, 20);
-  set_b(t.op[0x10b], &undefined, kEnd);                  // UD2
-  set_b(t.op[0x1b9], &undefined, kModrm | kEnd);         // UD1
-  set_b(t.op[0x1ff], &undefined, kModrm | kEnd);         // UD0
+  set_b(t.op[0x10b], &undefined, kEnd);           // UD2
+  set_b(t.op[0x1b9], &undefined, kModrm | kEnd);  // UD1
+  set_b(t.op[0x1ff], &undefined, kModrm | kEnd);  // UD0
   for (unsigned op = 0xd8; op <= 0xdf; ++op) set_b(t.op[op], &x87_escape, kModrm | kEnd);
   set_b(t.op[0x9b], &fwait, 0);
 }

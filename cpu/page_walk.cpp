@@ -7,8 +7,8 @@
 namespace glasspc {
 namespace {
 
-constexpr u64 kP = 1u << 0, kRw = 1u << 1, kUs = 1u << 2, kA = 1u << 5, kD = 1u << 6,
-              kPs = 1u << 7, kG = 1u << 8;
+constexpr u64 kP = 1u << 0, kRw = 1u << 1, kUs = 1u << 2, kA = 1u << 5, kD = 1u << 6, kPs = 1u << 7,
+              kG = 1u << 8;
 constexpr u64 kXd = u64{1} << 63;
 constexpr unsigned kMaxPhysAddr = 40;  // reported by CPUID 80000008H
 // Physical-address bits of an entry (bits 12 .. MAXPHYADDR-1).

@@ -182,11 +182,21 @@ bool load_far(X86Cpu& c, const Insn& i) {
   if (i.mod == 3) return c.ud();  // also the VEX forms of C4/C5, which are not supported
   unsigned seg;
   switch (i.opcode) {
-    case 0xc4: seg = kEs; break;
-    case 0xc5: seg = kDs; break;
-    case 0x1b2: seg = kSs; break;
-    case 0x1b4: seg = kFs; break;
-    default: seg = kGs; break;
+    case 0xc4:
+      seg = kEs;
+      break;
+    case 0xc5:
+      seg = kDs;
+      break;
+    case 0x1b2:
+      seg = kSs;
+      break;
+    case 0x1b4:
+      seg = kFs;
+      break;
+    default:
+      seg = kGs;
+      break;
   }
   const u64 addr = c.ea(i);
   T off;
@@ -203,23 +213,35 @@ bool load_far(X86Cpu& c, const Insn& i) {
 }  // namespace
 
 void register_segment_ops(OpcodeTable& t) {
-  set_v(t.op[0x8c], []<typename T>() { return &mov_rm_sreg<T>; }, opf::kModrm);
+  set_v(
+      t.op[0x8c], []<typename T>() { return &mov_rm_sreg<T>; }, opf::kModrm);
   set_b(t.op[0x8e], &mov_sreg_rm, opf::kModrm, 3);
   for (unsigned op : {0x06u, 0x0eu, 0x16u, 0x1eu}) {
-    set_v(t.op[op], []<typename T>() { return &push_sreg<T>; }, opf::kInv64);
+    set_v(
+        t.op[op], []<typename T>() { return &push_sreg<T>; }, opf::kInv64);
   }
   for (unsigned op : {0x07u, 0x17u, 0x1fu}) {
-    set_v(t.op[op], []<typename T>() { return &pop_sreg<T>; }, opf::kInv64, 3);
+    set_v(
+        t.op[op], []<typename T>() { return &pop_sreg<T>; }, opf::kInv64, 3);
   }
-  set_v(t.op[0x1a0], []<typename T>() { return &push_sreg<T>; }, opf::kD64);
-  set_v(t.op[0x1a8], []<typename T>() { return &push_sreg<T>; }, opf::kD64);
-  set_v(t.op[0x1a1], []<typename T>() { return &pop_sreg<T>; }, opf::kD64, 3);
-  set_v(t.op[0x1a9], []<typename T>() { return &pop_sreg<T>; }, opf::kD64, 3);
-  set_v(t.op[0xc4], []<typename T>() { return &load_far<T>; }, opf::kModrm | opf::kInv64, 3);
-  set_v(t.op[0xc5], []<typename T>() { return &load_far<T>; }, opf::kModrm | opf::kInv64, 3);
-  set_v(t.op[0x1b2], []<typename T>() { return &load_far<T>; }, opf::kModrm, 3);
-  set_v(t.op[0x1b4], []<typename T>() { return &load_far<T>; }, opf::kModrm, 3);
-  set_v(t.op[0x1b5], []<typename T>() { return &load_far<T>; }, opf::kModrm, 3);
+  set_v(
+      t.op[0x1a0], []<typename T>() { return &push_sreg<T>; }, opf::kD64);
+  set_v(
+      t.op[0x1a8], []<typename T>() { return &push_sreg<T>; }, opf::kD64);
+  set_v(
+      t.op[0x1a1], []<typename T>() { return &pop_sreg<T>; }, opf::kD64, 3);
+  set_v(
+      t.op[0x1a9], []<typename T>() { return &pop_sreg<T>; }, opf::kD64, 3);
+  set_v(
+      t.op[0xc4], []<typename T>() { return &load_far<T>; }, opf::kModrm | opf::kInv64, 3);
+  set_v(
+      t.op[0xc5], []<typename T>() { return &load_far<T>; }, opf::kModrm | opf::kInv64, 3);
+  set_v(
+      t.op[0x1b2], []<typename T>() { return &load_far<T>; }, opf::kModrm, 3);
+  set_v(
+      t.op[0x1b4], []<typename T>() { return &load_far<T>; }, opf::kModrm, 3);
+  set_v(
+      t.op[0x1b5], []<typename T>() { return &load_far<T>; }, opf::kModrm, 3);
 }
 
 }  // namespace glasspc

@@ -36,9 +36,15 @@ class StackWriter {
     }
     bool ok;
     switch (size) {
-      case 2: ok = m_cpu.write_linear<u16>(linear, static_cast<u16>(value), m_key); break;
-      case 4: ok = m_cpu.write_linear<u32>(linear, static_cast<u32>(value), m_key); break;
-      default: ok = m_cpu.write_linear<u64>(linear, value, m_key); break;
+      case 2:
+        ok = m_cpu.write_linear<u16>(linear, static_cast<u16>(value), m_key);
+        break;
+      case 4:
+        ok = m_cpu.write_linear<u32>(linear, static_cast<u32>(value), m_key);
+        break;
+      default:
+        ok = m_cpu.write_linear<u64>(linear, value, m_key);
+        break;
     }
     if (!ok) return false;
     m_sp = sp;

@@ -6,17 +6,20 @@
 #include <cstring>
 
 #include "bus/clock.h"
+#include "bus/trace.h"
 #include "cpu/cpu_inline.h"
 
 namespace glasspc {
 namespace {
 
 // Bits of CR4 this core implements (SDM Vol. 3A 2.5); any other bit set is #GP(0).
-constexpr u64 kCr4Supported = cr4::TSD | cr4::PSE | cr4::PAE | cr4::PGE | cr4::PCE |
-                              cr4::UMIP | cr4::FSGSBASE | cr4::SMEP | cr4::SMAP;
+constexpr u64 kCr4Supported = cr4::TSD | cr4::PSE | cr4::PAE | cr4::PGE | cr4::PCE | cr4::UMIP |
+                              cr4::FSGSBASE | cr4::SMEP | cr4::SMAP;
 constexpr u64 kMaxPhysMask = (u64{1} << 40) - 1;
 
-bool canonical(u64 v) { return static_cast<u64>(static_cast<i64>(v << 16) >> 16) == v; }
+bool canonical(u64 v) {
+  return static_cast<u64>(static_cast<i64>(v << 16) >> 16) == v;
+}
 
 }  // namespace
 
@@ -40,6 +43,15 @@ bool X86Cpu::write_cr(unsigned n, u64 value) {
       }
       s.cr0 = value;
       s.efer = new_efer;
+      if (((old ^ value) & (cr0::PE | cr0::PG)) && m_env.trace.on(TraceCategory::Cpu)) {
+        sync_clock();
+        m_env.trace.emit(TraceCategory::Cpu, "cpu", "mode",
+                         {{"cr0", value}, {"efer", new_efer}, {"rip", s.rip}},
+                         (new_efer & efer::LMA) ? "IA-32e paging"
+                         : (value & cr0::PG)    ? "protected mode, paging"
+                         : (value & cr0::PE)    ? "protected mode"
+                                                : "real mode");
+      }
       if ((old ^ value) & (cr0::PG | cr0::WP | cr0::PE)) flush_tlb(false);
       update_mode();
       end_block();
@@ -75,37 +87,83 @@ bool X86Cpu::write_cr(unsigned n, u64 value) {
 }
 
 u64 X86Cpu::tsc() const {
-  const Picoseconds now = m_in_run ? m_run_time_base + time_of_tick(m_total_cycles - m_run_cycles_base,
-                                                                     m_config.frequency_hz)
-                                   : m_env.clock.now();
+  const Picoseconds now = m_in_run
+                              ? m_run_time_base + time_of_tick(m_total_cycles - m_run_cycles_base,
+                                                               m_config.frequency_hz)
+                              : m_env.clock.now();
   return ticks_at(now, m_config.frequency_hz) + static_cast<u64>(s.tsc_offset);
 }
 
 bool X86Cpu::read_msr(u32 index, u64& value) {
   switch (index) {
-    case 0x10: value = tsc(); return true;
-    case 0x1b: value = s.apic_base | (m_config.index == 0 ? 0x100 : 0); return true;
-    case 0x3b: value = s.tsc_adjust; return true;
-    case 0xfe: value = 0x508; return true;  // MTRRCAP: 8 variable ranges, fixed ranges, WC
-    case 0x174: value = s.sysenter_cs; return true;
-    case 0x175: value = s.sysenter_esp; return true;
-    case 0x176: value = s.sysenter_eip; return true;
-    case 0x1a0: value = s.misc_enable; return true;
-    case 0x277: value = s.pat; return true;
-    case 0x2ff: value = s.mtrr_def_type; return true;
-    case 0x250: value = s.mtrr_fixed[0]; return true;
-    case 0x258: value = s.mtrr_fixed[1]; return true;
-    case 0x259: value = s.mtrr_fixed[2]; return true;
-    case 0xc0000080: value = s.efer; return true;
-    case 0xc0000081: value = s.star; return true;
-    case 0xc0000082: value = s.lstar; return true;
-    case 0xc0000083: value = s.cstar; return true;
-    case 0xc0000084: value = s.sfmask; return true;
-    case 0xc0000100: value = s.seg[kFs].base; return true;
-    case 0xc0000101: value = s.seg[kGs].base; return true;
-    case 0xc0000102: value = s.kernel_gs_base; return true;
-    case 0xc0000103: value = s.tsc_aux; return true;
-    default: break;
+    case 0x10:
+      value = tsc();
+      return true;
+    case 0x1b:
+      value = s.apic_base | (m_config.index == 0 ? 0x100 : 0);
+      return true;
+    case 0x3b:
+      value = s.tsc_adjust;
+      return true;
+    case 0xfe:
+      value = 0x508;
+      return true;  // MTRRCAP: 8 variable ranges, fixed ranges, WC
+    case 0x174:
+      value = s.sysenter_cs;
+      return true;
+    case 0x175:
+      value = s.sysenter_esp;
+      return true;
+    case 0x176:
+      value = s.sysenter_eip;
+      return true;
+    case 0x1a0:
+      value = s.misc_enable;
+      return true;
+    case 0x277:
+      value = s.pat;
+      return true;
+    case 0x2ff:
+      value = s.mtrr_def_type;
+      return true;
+    case 0x250:
+      value = s.mtrr_fixed[0];
+      return true;
+    case 0x258:
+      value = s.mtrr_fixed[1];
+      return true;
+    case 0x259:
+      value = s.mtrr_fixed[2];
+      return true;
+    case 0xc0000080:
+      value = s.efer;
+      return true;
+    case 0xc0000081:
+      value = s.star;
+      return true;
+    case 0xc0000082:
+      value = s.lstar;
+      return true;
+    case 0xc0000083:
+      value = s.cstar;
+      return true;
+    case 0xc0000084:
+      value = s.sfmask;
+      return true;
+    case 0xc0000100:
+      value = s.seg[kFs].base;
+      return true;
+    case 0xc0000101:
+      value = s.seg[kGs].base;
+      return true;
+    case 0xc0000102:
+      value = s.kernel_gs_base;
+      return true;
+    case 0xc0000103:
+      value = s.tsc_aux;
+      return true;
+    default:
+      break;
   }
   if (index >= 0x200 && index < 0x210) {
     value = s.mtrr_var[index - 0x200];
@@ -134,7 +192,9 @@ bool X86Cpu::write_msr(u32 index, u64 value) {
       s.tsc_offset += static_cast<i64>(value - s.tsc_adjust);
       s.tsc_adjust = value;
       return true;
-    case 0x174: s.sysenter_cs = value & 0xffff; return true;
+    case 0x174:
+      s.sysenter_cs = value & 0xffff;
+      return true;
     case 0x175:
       if (!canonical(value)) return gp(0);
       s.sysenter_esp = value;
@@ -143,12 +203,24 @@ bool X86Cpu::write_msr(u32 index, u64 value) {
       if (!canonical(value)) return gp(0);
       s.sysenter_eip = value;
       return true;
-    case 0x1a0: s.misc_enable = value; return true;
-    case 0x277: s.pat = value; return true;
-    case 0x2ff: s.mtrr_def_type = value; return true;
-    case 0x250: s.mtrr_fixed[0] = value; return true;
-    case 0x258: s.mtrr_fixed[1] = value; return true;
-    case 0x259: s.mtrr_fixed[2] = value; return true;
+    case 0x1a0:
+      s.misc_enable = value;
+      return true;
+    case 0x277:
+      s.pat = value;
+      return true;
+    case 0x2ff:
+      s.mtrr_def_type = value;
+      return true;
+    case 0x250:
+      s.mtrr_fixed[0] = value;
+      return true;
+    case 0x258:
+      s.mtrr_fixed[1] = value;
+      return true;
+    case 0x259:
+      s.mtrr_fixed[2] = value;
+      return true;
     case 0xc0000080: {
       // Writable: SCE, LME, NXE. LMA is read-only; LME cannot change while paging is on.
       if (value & ~(efer::SCE | efer::LME | efer::LMA | efer::NXE)) return gp(0);
@@ -159,7 +231,9 @@ bool X86Cpu::write_msr(u32 index, u64 value) {
       end_block();
       return true;
     }
-    case 0xc0000081: s.star = value; return true;
+    case 0xc0000081:
+      s.star = value;
+      return true;
     case 0xc0000082:
       if (!canonical(value)) return gp(0);
       s.lstar = value;
@@ -168,17 +242,25 @@ bool X86Cpu::write_msr(u32 index, u64 value) {
       if (!canonical(value)) return gp(0);
       s.cstar = value;
       return true;
-    case 0xc0000084: s.sfmask = value & 0xffffffffu; return true;
+    case 0xc0000084:
+      s.sfmask = value & 0xffffffffu;
+      return true;
     case 0xc0000100:
     case 0xc0000101:
     case 0xc0000102:
       if (!canonical(value)) return gp(0);
-      if (index == 0xc0000100) s.seg[kFs].base = value;
-      else if (index == 0xc0000101) s.seg[kGs].base = value;
-      else s.kernel_gs_base = value;
+      if (index == 0xc0000100)
+        s.seg[kFs].base = value;
+      else if (index == 0xc0000101)
+        s.seg[kGs].base = value;
+      else
+        s.kernel_gs_base = value;
       return true;
-    case 0xc0000103: s.tsc_aux = value & 0xffffffffu; return true;
-    default: break;
+    case 0xc0000103:
+      s.tsc_aux = value & 0xffffffffu;
+      return true;
+    default:
+      break;
   }
   if (index >= 0x200 && index < 0x210) {
     s.mtrr_var[index - 0x200] = value;
@@ -212,14 +294,13 @@ void X86Cpu::cpuid(u32 leaf, u32 subleaf, u32 out[4]) const {
       break;
     }
     case 1:
-      out[0] = 0x000006a0;  // family 6
+      out[0] = 0x000006a0;                                       // family 6
       out[1] = (8u << 8) | (1u << 16) | (m_config.index << 24);  // CLFLUSH 64 bytes, APIC ID
       // ECX: CX16 (13), MOVBE (22), POPCNT (23).
       out[2] = (1u << 13) | (1u << 22) | (1u << 23);
       // EDX: PSE, TSC, MSR, PAE, CX8, APIC, SEP, MTRR, PGE, CMOV, PAT, PSE-36, CLFSH.
-      out[3] = (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 8) | (1u << 9) |
-               (1u << 11) | (1u << 12) | (1u << 13) | (1u << 15) | (1u << 16) | (1u << 17) |
-               (1u << 19);
+      out[3] = (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 8) | (1u << 9) | (1u << 11) |
+               (1u << 12) | (1u << 13) | (1u << 15) | (1u << 16) | (1u << 17) | (1u << 19);
       break;
     case 7:
       if (subleaf == 0) {
@@ -228,7 +309,9 @@ void X86Cpu::cpuid(u32 leaf, u32 subleaf, u32 out[4]) const {
         out[2] = (1u << 2) | (1u << 22);
       }
       break;
-    case 0x80000000: out[0] = kMaxExtended; break;
+    case 0x80000000:
+      out[0] = kMaxExtended;
+      break;
     case 0x80000001:
       out[2] = (1u << 0) | (1u << 5);  // LAHF/SAHF in 64-bit mode, LZCNT
       // EDX: SYSCALL (11), NX (20), 1-GByte pages (26), RDTSCP (27), LM (29).
@@ -243,10 +326,16 @@ void X86Cpu::cpuid(u32 leaf, u32 subleaf, u32 out[4]) const {
       std::memcpy(out, v + 4, 16);
       break;
     }
-    case 0x80000004: break;
-    case 0x80000007: out[3] = 1u << 8; break;  // invariant TSC: it follows virtual time
-    case 0x80000008: out[0] = 0x3028; break;   // 40 physical, 48 linear address bits
-    default: break;
+    case 0x80000004:
+      break;
+    case 0x80000007:
+      out[3] = 1u << 8;
+      break;  // invariant TSC: it follows virtual time
+    case 0x80000008:
+      out[0] = 0x3028;
+      break;  // 40 physical, 48 linear address bits
+    default:
+      break;
   }
 }
 

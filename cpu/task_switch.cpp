@@ -61,13 +61,17 @@ bool X86Cpu::task_switch(u16 selector, const Descriptor& tss_in, TaskSwitchReaso
   if (old32) {
     ok = write_sys<u32>(ob + 0x20, static_cast<u32>(return_rip)) &&
          write_sys<u32>(ob + 0x24, static_cast<u32>(old_flags));
-    for (unsigned r = 0; r < 8 && ok; ++r) ok = write_sys<u32>(ob + 0x28 + 4 * r, static_cast<u32>(s.gpr[r]));
-    for (unsigned sg = 0; sg < 6 && ok; ++sg) ok = write_sys<u16>(ob + 0x48 + 4 * sg, s.seg[sg].selector);
+    for (unsigned r = 0; r < 8 && ok; ++r)
+      ok = write_sys<u32>(ob + 0x28 + 4 * r, static_cast<u32>(s.gpr[r]));
+    for (unsigned sg = 0; sg < 6 && ok; ++sg)
+      ok = write_sys<u16>(ob + 0x48 + 4 * sg, s.seg[sg].selector);
   } else {
     ok = write_sys<u16>(ob + 0x0e, static_cast<u16>(return_rip)) &&
          write_sys<u16>(ob + 0x10, static_cast<u16>(old_flags));
-    for (unsigned r = 0; r < 8 && ok; ++r) ok = write_sys<u16>(ob + 0x12 + 2 * r, static_cast<u16>(s.gpr[r]));
-    for (unsigned sg = 0; sg < 4 && ok; ++sg) ok = write_sys<u16>(ob + 0x22 + 2 * sg, s.seg[sg].selector);
+    for (unsigned r = 0; r < 8 && ok; ++r)
+      ok = write_sys<u16>(ob + 0x12 + 2 * r, static_cast<u16>(s.gpr[r]));
+    for (unsigned sg = 0; sg < 4 && ok; ++sg)
+      ok = write_sys<u16>(ob + 0x22 + 2 * sg, s.seg[sg].selector);
   }
   if (!ok) return false;
 

@@ -34,9 +34,12 @@ void X86Cpu::ram_written(u64 ram_offset, u64 length) {
 void X86Cpu::update_mode() {
   ++m_chain_epoch;
   const u16 a = s.seg[kCs].attr;
-  if (long_mode() && (a & attr::L)) m_code_size = CodeSize::k64;
-  else if ((a & attr::DB) && !v86()) m_code_size = CodeSize::k32;
-  else m_code_size = CodeSize::k16;
+  if (long_mode() && (a & attr::L))
+    m_code_size = CodeSize::k64;
+  else if ((a & attr::DB) && !v86())
+    m_code_size = CodeSize::k32;
+  else
+    m_code_size = CodeSize::k16;
 }
 
 void X86Cpu::state_changed() {
@@ -103,9 +106,9 @@ void X86Cpu::reset_state(bool init_only) {
   s.gpr[kRdx] = 0x000006a0;
   const u16 data_attr = attr::P | attr::S | attr::kWritable | attr::kAccessed;
   for (auto& sg : s.seg) sg = Segment{0, 0, 0xffff, data_attr};
-  s.seg[kCs] = Segment{0xf000, 0xffff0000, 0xffff,
-                       static_cast<u16>(attr::P | attr::S | attr::kCode | attr::kReadable |
-                                        attr::kAccessed)};
+  s.seg[kCs] = Segment{
+      0xf000, 0xffff0000, 0xffff,
+      static_cast<u16>(attr::P | attr::S | attr::kCode | attr::kReadable | attr::kAccessed)};
   s.rip = 0xfff0;
   s.ldtr = Segment{0, 0, 0xffff, static_cast<u16>(attr::P | 2)};
   s.tr = Segment{0, 0, 0xffff, static_cast<u16>(attr::P | 11)};
@@ -116,6 +119,7 @@ void X86Cpu::reset_state(bool init_only) {
   m_nmi_pending = false;
   m_nmi_blocked = false;
   m_shadow_at = ~u64{0};
+  m_dr_exec = m_dr_data = m_db_hits = 0;
   m_wait_for_sipi = m_config.index != 0;
   update_mode();
   flush_tlb(false);
@@ -149,8 +153,8 @@ void X86Cpu::set_boot_state(const CpuBootState& state) {
   } else {
     s.cr0 = cr0::PE | cr0::ET;
     const u16 flat = attr::P | attr::S | attr::G | attr::DB | attr::kAccessed;
-    s.seg[kCs] = Segment{0x10, 0, 0xffffffffu,
-                         static_cast<u16>(flat | attr::kCode | attr::kReadable)};
+    s.seg[kCs] =
+        Segment{0x10, 0, 0xffffffffu, static_cast<u16>(flat | attr::kCode | attr::kReadable)};
     for (unsigned seg : {kEs, kSs, kDs, kFs, kGs}) {
       s.seg[seg] = Segment{0x18, 0, 0xffffffffu, static_cast<u16>(flat | attr::kWritable)};
     }
@@ -159,12 +163,20 @@ void X86Cpu::set_boot_state(const CpuBootState& state) {
   end_block();
 }
 
+void X86Cpu::set_halted() {
+  m_halted = true;
+  end_block();
+  if (m_env.trace.on(TraceCategory::Cpu)) {
+    sync_clock();
+    m_env.trace.emit(TraceCategory::Cpu, "cpu", "halt", {{"rip", s.rip}});
+  }
+}
+
 void X86Cpu::enter_shutdown() {
   m_shutdown = true;
   end_block();
   if (m_env.trace.on(TraceCategory::Cpu)) {
-    m_env.trace.emit(TraceCategory::Cpu, "cpu", "shutdown", {{"rip", s.rip}},
-                     "triple fault");
+    m_env.trace.emit(TraceCategory::Cpu, "cpu", "shutdown", {{"rip", s.rip}}, "triple fault");
   }
 }
 
@@ -233,22 +245,6 @@ bool X86Cpu::service_events() {
   return false;
 }
 
-// EFLAGS.TF: one instruction, then a single-step #DB trap with DR6.BS (SDM Vol. 3A 18.3.1.4).
-// TF is sampled before the instruction, so the instruction that sets it (POPF, IRET) is not
-// trapped and the one that clears it is. An instruction that itself delivers an interrupt (INT n)
-// clears TF on the way and is not trapped.
-void X86Cpu::single_step() {
-  const u64 retired = m_retired;
-  const u64 events = m_events_delivered;
-  Block* block = nullptr;
-  if (!fetch_block(block)) return;
-  execute_one_uncached();
-  if (m_retired == retired || m_events_delivered != events || m_shutdown) return;
-  s.dr6 |= 1u << 14;
-  m_halted = false;
-  if (!deliver_event(vec::DB, EventKind::Exception, false, 0, s.rip)) deliver_pending_exception();
-}
-
 CpuRunExit X86Cpu::run(Picoseconds deadline) {
   m_in_run = true;
   m_stop = false;
@@ -292,15 +288,18 @@ CpuRunExit X86Cpu::run(Picoseconds deadline) {
       }
       check_generation();
     }
-    if (m_rflags & flag::TF) {
-      single_step();
+    if ((m_rflags & flag::TF) || m_dr_exec || m_dr_data) {
+      debug_step();
       prev = nullptr;
       continue;
     }
     Block* block = nullptr;
     if (prev) {
       for (const Block::Link& link : prev->links) {
-        if (link.rip == s.rip && link.epoch == m_chain_epoch) block = link.block;
+        if (link.rip == s.rip && link.epoch == m_chain_epoch) {
+          block = link.block;
+          break;
+        }
       }
     }
     if (!block) {
@@ -315,11 +314,10 @@ CpuRunExit X86Cpu::run(Picoseconds deadline) {
         continue;
       }
       if (prev && epoch == m_chain_epoch) {
-        prev->links[prev->next_link++ & 1] = {s.rip, m_chain_epoch, block};
+        prev->links[prev->next_link++ % prev->links.size()] = {s.rip, m_chain_epoch, block};
       }
     }
-    execute_block(*block);
-    prev = block;
+    prev = execute_block(block);
   }
   sync_clock();
   m_in_run = false;

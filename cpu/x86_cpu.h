@@ -32,7 +32,7 @@ constexpr u8 DE = 0, DB = 1, NMI = 2, BP = 3, OF = 4, BR = 5, UD = 6, NM = 7, DF
 }
 
 // Lazy arithmetic flags: the last flag-producing operation, evaluated on demand.
-enum class FlagOp : u8 { None, Add, Adc, Sub, Sbb, Logic, Inc, Dec };
+enum class FlagOp : u8 { None, Add, Adc, Sub, Sbb, Logic, Inc, Dec, Shl, Shr, Sar };
 
 enum class CodeSize : u8 { k16 = 0, k32 = 1, k64 = 2 };
 
@@ -79,7 +79,8 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   template <typename T>
   T get_reg(const Insn& insn, unsigned r) const {
     if constexpr (sizeof(T) == 1) {
-      if (!(insn.prefixes & pfx::kRex) && r >= 4 && r < 8) return static_cast<u8>(s.gpr[r - 4] >> 8);
+      if (!(insn.prefixes & pfx::kRex) && r >= 4 && r < 8)
+        return static_cast<u8>(s.gpr[r - 4] >> 8);
     }
     return static_cast<T>(s.gpr[r]);
   }
@@ -100,9 +101,12 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   // Registers sized by the address size (string instructions, LOOP, JCXZ).
   u64 get_areg(unsigned r, unsigned adsize) const { return s.gpr[r] & size_mask(adsize); }
   void set_areg(unsigned r, unsigned adsize, u64 v) {
-    if (adsize == 2) s.gpr[r] = (s.gpr[r] & ~u64{0xffff}) | (v & 0xffff);
-    else if (adsize == 4) s.gpr[r] = v & 0xffffffff;
-    else s.gpr[r] = v;
+    if (adsize == 2)
+      s.gpr[r] = (s.gpr[r] & ~u64{0xffff}) | (v & 0xffff);
+    else if (adsize == 4)
+      s.gpr[r] = v & 0xffffffff;
+    else
+      s.gpr[r] = v;
   }
 
   // --- flags -----------------------------------------------------------------------------------
@@ -127,8 +131,10 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   void materialize_flags();
   u64 raw_flags() const { return m_rflags; }  // non-arithmetic bits are always current
   void set_flag_bit(u64 bit, bool on) {
-    if (on) m_rflags |= bit;
-    else m_rflags &= ~bit;
+    if (on)
+      m_rflags |= bit;
+    else
+      m_rflags &= ~bit;
   }
   // Writes RFLAGS with the rules of POPF/IRET (SDM Vol. 2B POPF): `mask` selects changeable bits.
   void write_flags(u64 value, u64 mask);
@@ -168,10 +174,17 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   // Effective address of the ModRM memory operand.
   u64 ea(const Insn& insn) const {
     u64 a = static_cast<u64>(static_cast<i64>(insn.disp));
-    if (insn.base == kRipBase) a += m_next_rip;
-    else if (insn.base != kNoReg) a += s.gpr[insn.base];
+    if (insn.base == kRipBase)
+      a += m_next_rip;
+    else if (insn.base != kNoReg)
+      a += s.gpr[insn.base];
     if (insn.index != kNoReg) a += s.gpr[insn.index] << insn.scale;
     return a & size_mask(insn.adsize);
+  }
+  // Alignment checking (#AC) applies to CPL 3 data accesses when CR0.AM and EFLAGS.AC are set
+  // (SDM Vol. 3A 6.15 "Interrupt 17"); linearize() checks operands of 2, 4 and 8 bytes.
+  bool alignment_check_active() const {
+    return s.cpl == 3 && (s.cr0 & cr0::AM) && (m_rflags & flag::AC);
   }
   // Segment checks (SDM Vol. 3A 5.3, 3.4.5.1) and canonical checks; produces a linear address.
   bool linearize(unsigned seg, u64 offset, unsigned size, Access access, u64& linear);
@@ -204,9 +217,13 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   }
   // System-structure accesses (GDT, LDT, IDT, TSS): supervisor, linear.
   template <typename T>
-  bool read_sys(u64 linear, T& out) { return read_linear(linear, out, kKeySupervisor); }
+  bool read_sys(u64 linear, T& out) {
+    return read_linear(linear, out, kKeySupervisor);
+  }
   template <typename T>
-  bool write_sys(u64 linear, T value) { return write_linear(linear, value, kKeySupervisor); }
+  bool write_sys(u64 linear, T value) {
+    return write_linear(linear, value, kKeySupervisor);
+  }
 
   // Stack.
   template <typename T>
@@ -277,15 +294,24 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   // Delivers the pending exception with double/triple fault rules.
   void deliver_pending_exception();
 
-  // --- system (cpu/system_regs.cpp) ---------------------------------------------------------------
+  // --- system (cpu/system_regs.cpp)
+  // ---------------------------------------------------------------
   bool write_cr(unsigned n, u64 value);
   bool read_msr(u32 index, u64& value);
   bool write_msr(u32 index, u64 value);
   void cpuid(u32 leaf, u32 subleaf, u32 out[4]) const;
   u64 tsc() const;
-  void set_halted() { m_halted = true; end_block(); }
+  void set_halted();  // HLT
 
-  // --- run-loop hooks used by handlers -------------------------------------------------------------
+  // --- debug registers (cpu/debug.cpp, SDM Vol. 3B ch. 18) ---------------------------------
+  bool read_dr(unsigned n, u64& value);
+  bool write_dr(unsigned n, u64 value);
+  void update_debug_state();
+  bool page_has_data_breakpoint(u64 linear) const;
+  void check_data_breakpoints(u64 linear, unsigned size, bool write);
+
+  // --- run-loop hooks used by handlers
+  // -------------------------------------------------------------
   u64 next_rip() const { return m_next_rip; }
   void set_next_rip(u64 rip) { m_next_rip = rip; }
   // Near branch target, truncated to the operand size (SDM Vol. 2A JMP: EIP/IP truncation).
@@ -301,6 +327,18 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   }
   // String instructions: true when the budget is spent and a REP loop should pause.
   bool rep_should_pause() const { return m_total_cycles + m_extra_cycles >= m_cycle_limit; }
+  // Iterations a string instruction may still run before it has to pause (at least 1).
+  u64 rep_budget() const {
+    const u64 used = m_total_cycles + m_extra_cycles;
+    return m_cycle_limit > used ? m_cycle_limit - used : 1;
+  }
+  // Host pointer to `linear` when its page is already translated for `access` and is RAM (or ROM
+  // for reads); null otherwise, and then the caller takes the element-by-element path.
+  u8* direct(u64 linear, Access access, unsigned key) {
+    const TlbEntry& e = tlb_slot(access, linear);
+    if (e.tag != tlb_tag(linear, key) || !e.host) return nullptr;
+    return e.host + (linear & kPageMask);
+  }
   void sync_clock();  // brings the machine clock up to the current instruction (for I/O)
   void io_done();     // after a device access: re-reads the scheduler deadline
 
@@ -313,11 +351,17 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   struct TlbEntry {
     u64 tag = ~u64{0};
     u8* host = nullptr;
-    u64 phys = 0;                 // physical page
-    u64 ram_page = ~u64{0};       // RAM offset of the page, ~0 if not RAM
+    u64 phys = 0;            // physical page
+    u64 ram_page = ~u64{0};  // RAM offset of the page, ~0 if not RAM
     bool global = false;
   };
-  static constexpr unsigned kTlbSize = 256;
+  static constexpr unsigned kTlbSize = 512;
+  // Folding higher page-number bits into the index keeps pages a power-of-two apart (code at
+  // 1 MiB, a stack at 9 MiB) from evicting each other.
+  static unsigned tlb_index(u64 linear) {
+    const u64 vpn = linear >> 12;
+    return static_cast<unsigned>((vpn ^ (vpn >> 9) ^ (vpn >> 18)) % kTlbSize);
+  }
 
   template <typename T>
   static bool fits_page(u64 linear) {
@@ -326,7 +370,7 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   TlbEntry* tlb_fill(u64 linear, Access access, unsigned key);
   static u64 tlb_tag(u64 linear, unsigned key) { return (linear & ~kPageMask) | key; }
   TlbEntry& tlb_slot(Access access, u64 linear) {
-    return m_tlb[static_cast<unsigned>(access)][(linear >> 12) % kTlbSize];
+    return m_tlb[static_cast<unsigned>(access)][tlb_index(linear)];
   }
   bool page_walk(u64 linear, Access access, unsigned key, u64& phys, bool& global);
 
@@ -334,8 +378,8 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   bool service_events();  // at a boundary: returns true when an event was taken or state changed
   bool interrupts_inhibited() const { return m_retired == m_shadow_at; }
   void execute_one_uncached();
-  void single_step();
-  void execute_block(Block& block);
+  void debug_step();
+  Block* execute_block(Block* block);
   bool fetch_block(Block*& block);
   void enter_shutdown();
   void reset_state(bool init_only);
@@ -363,12 +407,17 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
 
   // Run loop.
   u64 m_next_rip = 0;
-  u64 m_total_cycles = 0;   // cycles since power-on
-  u64 m_cycle_limit = 0;    // instructions run while m_total_cycles < m_cycle_limit
-  u64 m_budget_end = 0;     // cycle count at which the current deadline is reached
-  u32 m_extra_cycles = 0;   // added by the current instruction (branches, string iterations)
+  u64 m_total_cycles = 0;  // cycles since power-on
+  u64 m_cycle_limit = 0;   // instructions run while m_total_cycles < m_cycle_limit
+  u64 m_budget_end = 0;    // cycle count at which the current deadline is reached
+  u32 m_extra_cycles = 0;  // added by the current instruction (branches, string iterations)
   u64 m_retired = 0;
   u64 m_events_delivered = 0;
+  // Debug registers (cpu/debug.cpp): enabled instruction and data breakpoints (bit n = DRn),
+  // and data breakpoints hit by the current instruction.
+  u8 m_dr_exec = 0;
+  u8 m_dr_data = 0;
+  u8 m_db_hits = 0;
   // Bumped whenever a block successor found earlier may no longer be the right one: TLB
   // flushes, map changes, mode or CS changes, dropped blocks.
   u64 m_chain_epoch = 1;

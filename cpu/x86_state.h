@@ -10,11 +10,25 @@
 namespace glasspc {
 
 enum GprIndex : u8 {
-  kRax, kRcx, kRdx, kRbx, kRsp, kRbp, kRsi, kRdi,
-  kR8, kR9, kR10, kR11, kR12, kR13, kR14, kR15,
+  kRax,
+  kRcx,
+  kRdx,
+  kRbx,
+  kRsp,
+  kRbp,
+  kRsi,
+  kRdi,
+  kR8,
+  kR9,
+  kR10,
+  kR11,
+  kR12,
+  kR13,
+  kR14,
+  kR15,
 };
 
-// Segment register numbers in ModRM/encoding order (SDM Vol. 2A 2.1.5, Table 2-? "Sreg").
+// Segment register numbers in their encoding order (SDM Vol. 2A 3.1.1.3, "Sreg").
 enum SegIndex : u8 { kEs, kCs, kSs, kDs, kFs, kGs, kNoSeg = 0xff };
 
 // RFLAGS bits (SDM Vol. 1 3.4.3).
@@ -42,9 +56,8 @@ constexpr u64 kArith = CF | PF | AF | ZF | SF | OF;
 
 // Control register bits (SDM Vol. 3A 2.5).
 namespace cr0 {
-constexpr u64 PE = 1u << 0, MP = 1u << 1, EM = 1u << 2, TS = 1u << 3, ET = 1u << 4,
-              NE = 1u << 5, WP = 1u << 16, AM = 1u << 18, NW = 1u << 29, CD = 1u << 30,
-              PG = 1u << 31;
+constexpr u64 PE = 1u << 0, MP = 1u << 1, EM = 1u << 2, TS = 1u << 3, ET = 1u << 4, NE = 1u << 5,
+              WP = 1u << 16, AM = 1u << 18, NW = 1u << 29, CD = 1u << 30, PG = 1u << 31;
 }
 namespace cr4 {
 constexpr u64 VME = 1u << 0, PVI = 1u << 1, TSD = 1u << 2, DE = 1u << 3, PSE = 1u << 4,
@@ -61,17 +74,19 @@ constexpr u64 SCE = 1u << 0, LME = 1u << 8, LMA = 1u << 10, NXE = 1u << 11;
 namespace attr {
 constexpr u16 kTypeMask = 0xf;
 constexpr u16 kAccessed = 1u << 0;
-constexpr u16 kWritable = 1u << 1;   // data
-constexpr u16 kReadable = 1u << 1;   // code
-constexpr u16 kExpandDown = 1u << 2; // data
-constexpr u16 kConforming = 1u << 2; // code
+constexpr u16 kWritable = 1u << 1;    // data
+constexpr u16 kReadable = 1u << 1;    // code
+constexpr u16 kExpandDown = 1u << 2;  // data
+constexpr u16 kConforming = 1u << 2;  // code
 constexpr u16 kCode = 1u << 3;
 constexpr u16 S = 1u << 4;
 constexpr u16 P = 1u << 7;
 constexpr u16 L = 1u << 9;
 constexpr u16 DB = 1u << 10;
 constexpr u16 G = 1u << 11;
-constexpr unsigned dpl(u16 a) { return (a >> 5) & 3; }
+constexpr unsigned dpl(u16 a) {
+  return (a >> 5) & 3;
+}
 }  // namespace attr
 
 struct Segment {

@@ -28,6 +28,8 @@ constexpr u8 kPciConfigPortCount = 8;
 constexpr u32 kIsaBridgeAddress = 0x00010000;
 // PIRQRC[A:D]: the PIRQ route control registers in the PIIX3's configuration space.
 constexpr u8 kPirqRouteRegisters = 0x60;
+// PIRQRC bits 3-0: the ISA IRQ the line is routed to.
+constexpr u8 kPirqIrqMask = 0x0F;
 constexpr unsigned kPciSlots = 32;
 constexpr unsigned kPinsPerSlot = 4;
 // The HPET register block is 1 KiB (IA-PC HPET 1.0a §2.3).
@@ -44,7 +46,9 @@ constexpr u8 kInterruptNumberOffset = 5;
 
 const char* const kLinkNames[] = {"LNKA", "LNKB", "LNKC", "LNKD"};
 
-std::string route_register(unsigned pirq) { return fmt::format("\\_SB.PCI0.ISA.PRQ{}", pirq); }
+std::string route_register(unsigned pirq) {
+  return fmt::format("\\_SB.PCI0.ISA.PRQ{}", pirq);
+}
 
 ResourceDescriptor link_interrupt(const std::vector<u32>& irqs) {
   return interrupt(ResourceUsage::Consumer, Trigger::Level, Polarity::ActiveHigh, Sharing::Shared,
@@ -100,17 +104,17 @@ Aml isa_bridge(const AcpiPlatform& platform) {
       operation_region("P40C", RegionSpace::PciConfig, byte_const(kPirqRouteRegisters),
                        integer(kPinsPerSlot)),
       field("P40C", FieldAccess::Byte, FieldLock::NoLock, FieldUpdate::Preserve,
-            {FieldUnit::named("PRQ0", 8), FieldUnit::named("PRQ1", 8),
-             FieldUnit::named("PRQ2", 8), FieldUnit::named("PRQ3", 8)}),
+            {FieldUnit::named("PRQ0", 8), FieldUnit::named("PRQ1", 8), FieldUnit::named("PRQ2", 8),
+             FieldUnit::named("PRQ3", 8)}),
       isa_device("PIC", "PNP0000", {},
                  {io(0x20, 0x20, 0x01, 0x02), io(0xA0, 0xA0, 0x01, 0x02), irq_no_flags({2})}),
       isa_device("TMR", "PNP0100", {}, {io(0x40, 0x40, 0x01, 0x04), irq_no_flags({0})}),
       isa_device("RTC", "PNP0B00", {}, {io(0x70, 0x70, 0x01, 0x02), irq_no_flags({8})}),
   };
   if (platform.i8042) {
-    terms.push_back(isa_device("KBD", "PNP0303", {},
-                               {io(0x60, 0x60, 0x01, 0x01), io(0x64, 0x64, 0x01, 0x01),
-                                irq_no_flags({1})}));
+    terms.push_back(
+        isa_device("KBD", "PNP0303", {},
+                   {io(0x60, 0x60, 0x01, 0x01), io(0x64, 0x64, 0x01, 0x01), irq_no_flags({1})}));
     terms.push_back(isa_device("MOU", "PNP0F13", {}, {irq_no_flags({12})}));
   }
   terms.push_back(isa_device("COM1", "PNP0501", {aml::name("_UID", one())},
@@ -121,7 +125,9 @@ Aml isa_bridge(const AcpiPlatform& platform) {
 Aml pci_root(const AcpiPlatform& platform) {
   return device("PCI0", {
                             aml::name("_HID", eisa_id("PNP0A03")),
-                            aml::name("_ADR", zero()),
+                            // Base bus number 0. No _ADR: a device has a _HID or an _ADR,
+                            // not both (ACPI 6.4 §6.1), and the root bridge is found by _HID.
+                            aml::name("_BBN", zero()),
                             aml::name("_UID", zero()),
                             aml::name("_CRS", pci_root_resources(platform)),
                             aml::name("_PRT", pci_routing_table()),
@@ -142,10 +148,10 @@ Aml link_status_method() {
 Aml link_current_resources_method() {
   return method(
       "IQCR", 1, MethodSerialize::Serialized,
-      {aml::name("PRR0", resource_template({link_interrupt({0})})),
+      {aml::name("PRR0", resource_template({link_interrupt({0})}, EndTagChecksum::Zero)),
        create_dword_field(name_string("PRR0"), byte_const(kInterruptNumberOffset), "PRRI"),
        if_then(logical_less(arg(0), byte_const(kPirqDisabled)),
-               {bit_and(arg(0), byte_const(0x0F), name_string("PRRI"))}),
+               {bit_and(arg(0), byte_const(kPirqIrqMask), name_string("PRRI"))}),
        return_value(name_string("PRR0"))});
 }
 
@@ -153,32 +159,32 @@ Aml link_current_resources_method() {
 Aml link_device(unsigned pirq) {
   const std::string reg = route_register(pirq);
   std::vector<u32> choices(std::begin(kLinkIrqChoices), std::end(kLinkIrqChoices));
-  return device(
-      kLinkNames[pirq],
-      {
-          aml::name("_HID", eisa_id("PNP0C0F")),
-          aml::name("_UID", integer(pirq)),
-          aml::name("_PRS", resource_template({link_interrupt(choices)})),
-          method("_STA", 0, MethodSerialize::NotSerialized,
-                 {return_value(call("IQST", {name_string(reg)}))}),
-          method("_DIS", 0, MethodSerialize::NotSerialized,
-                 {bit_or(name_string(reg), byte_const(kPirqDisabled), name_string(reg))}),
-          method("_CRS", 0, MethodSerialize::NotSerialized,
-                 {return_value(call("IQCR", {name_string(reg)}))}),
-          method("_SRS", 1, MethodSerialize::Serialized,
-                 {create_dword_field(arg(0), byte_const(kInterruptNumberOffset), "PRRI"),
-                  store(name_string("PRRI"), name_string(reg))}),
-      });
+  return device(kLinkNames[pirq],
+                {
+                    aml::name("_HID", eisa_id("PNP0C0F")),
+                    aml::name("_UID", integer(pirq)),
+                    aml::name("_PRS", resource_template({link_interrupt(choices)})),
+                    method("_STA", 0, MethodSerialize::NotSerialized,
+                           {return_value(call("IQST", {name_string(reg)}))}),
+                    method("_DIS", 0, MethodSerialize::NotSerialized,
+                           {bit_or(name_string(reg), byte_const(kPirqDisabled), name_string(reg))}),
+                    method("_CRS", 0, MethodSerialize::NotSerialized,
+                           {return_value(call("IQCR", {name_string(reg)}))}),
+                    method("_SRS", 1, MethodSerialize::Serialized,
+                           {create_dword_field(arg(0), byte_const(kInterruptNumberOffset), "PRRI"),
+                            store(name_string("PRRI"), name_string(reg))}),
+                });
 }
 
 Aml hpet_device(const AcpiPlatform& platform) {
-  return device("HPET", {
-                            aml::name("_HID", eisa_id("PNP0103")),
-                            aml::name("_UID", zero()),
-                            aml::name("_CRS", resource_template({memory32_fixed(
-                                                  Writable::ReadOnly, platform.hpet_address,
-                                                  kHpetBlockSize)})),
-                        });
+  return device(
+      "HPET",
+      {
+          aml::name("_HID", eisa_id("PNP0103")),
+          aml::name("_UID", zero()),
+          aml::name("_CRS", resource_template({memory32_fixed(
+                                Writable::ReadOnly, platform.hpet_address, kHpetBlockSize)})),
+      });
 }
 
 // Processor devices (ACPI 6.4 §8.4: the Processor operator is deprecated in favour of
@@ -191,8 +197,7 @@ Aml processor_device(unsigned cpu) {
 }  // namespace
 
 Aml build_dsdt_aml(const AcpiPlatform& platform) {
-  AmlList system_bus = {pci_root(platform), link_status_method(),
-                        link_current_resources_method()};
+  AmlList system_bus = {pci_root(platform), link_status_method(), link_current_resources_method()};
   for (unsigned pirq = 0; pirq < 4; ++pirq) system_bus.push_back(link_device(pirq));
   if (platform.hpet) system_bus.push_back(hpet_device(platform));
   for (unsigned cpu = 0; cpu < platform.cpu_count; ++cpu)
@@ -200,8 +205,8 @@ Aml build_dsdt_aml(const AcpiPlatform& platform) {
 
   Aml out = aml::scope("\\_SB", system_bus);
   // \_S5: SLP_TYPa, SLP_TYPb and two reserved elements (§7.4.2).
-  out += aml::name("\\_S5", aml::package({aml::integer(kS5SleepType),
-                                           aml::integer(kS5SleepType), aml::zero(), aml::zero()}));
+  out += aml::name("\\_S5", aml::package({aml::integer(kS5SleepType), aml::integer(kS5SleepType),
+                                          aml::zero(), aml::zero()}));
   return out;
 }
 

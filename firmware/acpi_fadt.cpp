@@ -87,15 +87,13 @@ BuiltTable build_fadt(const AcpiPlatform& platform, u64 facs_address, u64 dsdt_a
   t.put64(dsdt_address);  // X_DSDT
   // Extended blocks: the same I/O addresses with their width in bits, as the OS cross-checks
   // them against the 32-bit fields and lengths.
-  generic_address(t, AddressSpace::SystemIo, kPm1EventLength * 8, AccessSize::Undefined,
-                  pm1_event);
+  generic_address(t, AddressSpace::SystemIo, kPm1EventLength * 8, AccessSize::Undefined, pm1_event);
   generic_address(t, AddressSpace::SystemIo, 0, AccessSize::Undefined, 0);  // X_PM1b_EVT_BLK
   generic_address(t, AddressSpace::SystemIo, kPm1ControlLength * 8, AccessSize::Undefined,
                   pm1_control);
   generic_address(t, AddressSpace::SystemIo, 0, AccessSize::Undefined, 0);  // X_PM1b_CNT_BLK
   generic_address(t, AddressSpace::SystemIo, 0, AccessSize::Undefined, 0);  // X_PM2_CNT_BLK
-  generic_address(t, AddressSpace::SystemIo, kPmTimerLength * 8, AccessSize::Undefined,
-                  pm_timer);
+  generic_address(t, AddressSpace::SystemIo, kPmTimerLength * 8, AccessSize::Undefined, pm_timer);
   generic_address(t, AddressSpace::SystemIo, static_cast<u8>(platform.gpe0_length * 8),
                   AccessSize::Undefined, platform.gpe0_base);
   generic_address(t, AddressSpace::SystemIo, 0, AccessSize::Undefined, 0);  // X_GPE1_BLK

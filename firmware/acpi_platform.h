@@ -82,6 +82,8 @@ void validate_acpi_platform(const AcpiPlatform& platform);
 // The PIIX3 PIRQ line (0-3 for A-D) that INTx pin `pin` (0-3 for INTA-INTD) of PCI device
 // `slot` drives: the rotation of the PIIX3 datasheet's interrupt routing, as QEMU wires it
 // ((slot - 1 + pin) mod 4, so slot 1 INTA is PIRQA).
-constexpr unsigned piix_pirq_of(unsigned slot, unsigned pin) { return (slot + 3 + pin) & 3; }
+constexpr unsigned piix_pirq_of(unsigned slot, unsigned pin) {
+  return (slot + 3 + pin) & 3;
+}
 
 }  // namespace glasspc::firmware

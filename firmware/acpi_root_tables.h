@@ -12,7 +12,7 @@
 namespace glasspc::firmware {
 
 constexpr std::size_t kRsdpLength = 36;
-constexpr std::size_t kRsdpChecksumOffset = 8;       // covers the first 20 bytes (ACPI 1.0)
+constexpr std::size_t kRsdpChecksumOffset = 8;  // covers the first 20 bytes (ACPI 1.0)
 constexpr std::size_t kRsdpV1Length = 20;
 constexpr std::size_t kRsdpRsdtAddressOffset = 16;
 constexpr std::size_t kRsdpLengthOffset = 20;

@@ -29,7 +29,9 @@ u8 byte_sum(std::span<const u8> bytes) {
   return sum;
 }
 
-u8 table_checksum(std::span<const u8> bytes) { return static_cast<u8>(-byte_sum(bytes)); }
+u8 table_checksum(std::span<const u8> bytes) {
+  return static_cast<u8>(-byte_sum(bytes));
+}
 
 void set_checksum(std::span<u8> bytes, std::size_t field, std::size_t start, std::size_t length) {
   if (start + length > bytes.size() || field < start || field >= start + length)

@@ -60,7 +60,7 @@ void set_checksum(std::span<u8> bytes, std::size_t field, std::size_t start, std
 constexpr std::size_t kAcpiHeaderSize = 36;
 constexpr std::size_t kAcpiChecksumOffset = 9;
 // OEM and creator identification written in every glasspc table.
-constexpr std::string_view kAcpiOemId = "GLASS ";     // 6 characters
+constexpr std::string_view kAcpiOemId = "GLASS ";         // 6 characters
 constexpr std::string_view kAcpiOemTableId = "GLASSPC ";  // 8 characters
 constexpr u32 kAcpiOemRevision = 1;
 constexpr std::string_view kAcpiCreatorId = "GLPC";

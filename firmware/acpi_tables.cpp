@@ -19,7 +19,6 @@ namespace {
 // tables are cheaper for the OS to map and easier to read in a memory dump.
 constexpr std::size_t kTableAlignment = 16;
 constexpr u64 k4GiB = u64{1} << 32;
-constexpr u64 kMaxCpus = 255;
 
 class Layout {
  public:
@@ -31,7 +30,8 @@ class Layout {
     m_set.tables.resize(offset, 0);
     m_set.tables.insert(m_set.tables.end(), bytes.begin(), bytes.end());
     m_set.entries.push_back({std::string(signature), offset, bytes.size()});
-    for (const TablePointer& p : pointers) m_set.table_pointers.push_back({offset + p.offset, p.size});
+    for (const TablePointer& p : pointers)
+      m_set.table_pointers.push_back({offset + p.offset, p.size});
     return m_set.base_address + offset;
   }
 
@@ -43,23 +43,6 @@ class Layout {
 };
 
 }  // namespace
-
-void validate_acpi_platform(const AcpiPlatform& platform) {
-  if (platform.cpu_count == 0 || platform.cpu_count > kMaxCpus)
-    throw std::invalid_argument(
-        fmt::format("{} CPUs: the tables describe 1 to {} CPUs", platform.cpu_count, kMaxCpus));
-  if (platform.ram_below_4g == 0 || platform.ram_below_4g >= platform.ioapic_address ||
-      platform.ram_below_4g >= 0xFEC00000)
-    throw std::invalid_argument(
-        fmt::format("low RAM of {:#x} bytes leaves no PCI hole below the IOAPIC",
-                    platform.ram_below_4g));
-  if (platform.sci_irq > 15) throw std::invalid_argument("the SCI must be an ISA IRQ (0-15)");
-  for (u8 irq : platform.pirq_irqs) {
-    if (irq > 15) throw std::invalid_argument("PIRQ lines route to ISA IRQs 0-15");
-  }
-  if (platform.gpe0_length == 0 || platform.gpe0_length % 2 != 0)
-    throw std::invalid_argument("the GPE0 block holds status and enable halves of equal size");
-}
 
 const AcpiTableEntry* AcpiTableSet::find(std::string_view signature) const {
   for (const AcpiTableEntry& entry : entries) {
@@ -96,7 +79,8 @@ AcpiTableSet build_acpi_tables(const AcpiPlatform& platform, u64 base_address) {
   std::vector<u64> listed;
   listed.push_back(layout.add("FACP", fadt_table.bytes, kTableAlignment, fadt_table.pointers));
   listed.push_back(layout.add("APIC", build_madt(platform), kTableAlignment));
-  if (platform.hpet) listed.push_back(layout.add("HPET", build_hpet_table(platform), kTableAlignment));
+  if (platform.hpet)
+    listed.push_back(layout.add("HPET", build_hpet_table(platform), kTableAlignment));
   const BuiltTable rsdt_table = build_rsdt(listed);
   const u64 rsdt = layout.add("RSDT", rsdt_table.bytes, kTableAlignment, rsdt_table.pointers);
   const BuiltTable xsdt_table = build_xsdt(listed);
@@ -117,9 +101,8 @@ void install_acpi_tables(MemoryMap& memory, const AcpiTableSet& tables, u64 rsdp
         "RSDP address {:#x} is not on a 16-byte boundary in 0xE0000-0xFFFFF", rsdp_address));
   const u64 tables_end = tables.base_address + tables.tables.size();
   if (rsdp_address < tables_end && tables.base_address < rsdp_address + tables.rsdp.size())
-    throw std::invalid_argument(
-        fmt::format("RSDP at {:#x} overlaps the ACPI tables at {:#x}-{:#x}", rsdp_address,
-                    tables.base_address, tables_end - 1));
+    throw std::invalid_argument(fmt::format("RSDP at {:#x} overlaps the ACPI tables at {:#x}-{:#x}",
+                                            rsdp_address, tables.base_address, tables_end - 1));
 
   auto write_checked = [&memory](u64 address, const std::vector<u8>& bytes, const char* what) {
     memory.write_bytes(address, bytes.data(), bytes.size());
@@ -127,8 +110,7 @@ void install_acpi_tables(MemoryMap& memory, const AcpiTableSet& tables, u64 rsdp
     memory.read_bytes(address, back.data(), back.size());
     if (back != bytes)
       throw std::runtime_error(
-          fmt::format("{} at {:#x} did not reach guest RAM (is that address RAM?)", what,
-                      address));
+          fmt::format("{} at {:#x} did not reach guest RAM (is that address RAM?)", what, address));
   };
   write_checked(tables.base_address, tables.tables, "ACPI tables");
   write_checked(rsdp_address, tables.rsdp, "ACPI RSDP");

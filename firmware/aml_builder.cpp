@@ -115,8 +115,12 @@ Aml logical(u8 opcode, const Aml& left, const Aml& right) {
   return Aml(std::move(out));
 }
 
-bool is_lead_char(char c) { return (c >= 'A' && c <= 'Z') || c == '_'; }
-bool is_name_char(char c) { return is_lead_char(c) || (c >= '0' && c <= '9'); }
+bool is_lead_char(char c) {
+  return (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool is_name_char(char c) {
+  return is_lead_char(c) || (c >= '0' && c <= '9');
+}
 
 }  // namespace
 
@@ -205,7 +209,9 @@ Aml integer(u64 value) {
   return qword_const(value);
 }
 
-Aml byte_const(u8 value) { return Aml({kBytePrefix, value}); }
+Aml byte_const(u8 value) {
+  return Aml({kBytePrefix, value});
+}
 
 Aml word_const(u16 value) {
   std::vector<u8> out{kWordPrefix};
@@ -225,9 +231,15 @@ Aml qword_const(u64 value) {
   return Aml(std::move(out));
 }
 
-Aml zero() { return Aml({kZeroOp}); }
-Aml one() { return Aml({kOneOp}); }
-Aml ones() { return Aml({kOnesOp}); }
+Aml zero() {
+  return Aml({kZeroOp});
+}
+Aml one() {
+  return Aml({kOneOp});
+}
+Aml ones() {
+  return Aml({kOnesOp});
+}
 
 Aml string(std::string_view text) {
   std::vector<u8> out{kStringPrefix};
@@ -275,8 +287,8 @@ u32 eisa_id_value(std::string_view id) {
 Aml eisa_id(std::string_view id) {
   // The compressed ID is stored most significant byte first, so the DWord holds it swapped.
   const u32 value = eisa_id_value(id);
-  const u32 swapped = ((value & 0xFF) << 24) | ((value & 0xFF00) << 8) | ((value >> 8) & 0xFF00) |
-                      (value >> 24);
+  const u32 swapped =
+      ((value & 0xFF) << 24) | ((value & 0xFF00) << 8) | ((value >> 8) & 0xFF00) | (value >> 24);
   return dword_const(swapped);
 }
 
@@ -356,9 +368,8 @@ Aml field(std::string_view region, FieldAccess access, FieldLock lock, FieldUpda
     if (unit.is_offset()) {
       const u64 target = u64{unit.byte_offset()} * 8;
       if (target < position)
-        throw std::invalid_argument(
-            fmt::format("AML field Offset(0x{:X}) lies before the current position",
-                        unit.byte_offset()));
+        throw std::invalid_argument(fmt::format(
+            "AML field Offset(0x{:X}) lies before the current position", unit.byte_offset()));
       if (target > position) {
         body.push_back(kReservedFieldPrefix);
         append(body, field_length(static_cast<u32>(target - position)));
@@ -395,7 +406,9 @@ Aml if_then(const Aml& predicate, const AmlList& terms) {
   return with_pkg_length({kIfOp}, body);
 }
 
-Aml else_then(const AmlList& terms) { return with_pkg_length({kElseOp}, term_list(terms)); }
+Aml else_then(const AmlList& terms) {
+  return with_pkg_length({kElseOp}, term_list(terms));
+}
 
 Aml store(const Aml& source, const Aml& destination) {
   std::vector<u8> out{kStoreOp};
@@ -420,18 +433,26 @@ Aml add(const Aml& left, const Aml& right, const Aml& target) {
   return binary(kAddOp, left, right, target);
 }
 
-Aml logical_and(const Aml& left, const Aml& right) { return logical(kLandOp, left, right); }
-Aml logical_or(const Aml& left, const Aml& right) { return logical(kLorOp, left, right); }
+Aml logical_and(const Aml& left, const Aml& right) {
+  return logical(kLandOp, left, right);
+}
+Aml logical_or(const Aml& left, const Aml& right) {
+  return logical(kLorOp, left, right);
+}
 Aml logical_not(const Aml& value) {
   std::vector<u8> out{kLnotOp};
   append(out, value);
   return Aml(std::move(out));
 }
-Aml logical_equal(const Aml& left, const Aml& right) { return logical(kLEqualOp, left, right); }
+Aml logical_equal(const Aml& left, const Aml& right) {
+  return logical(kLEqualOp, left, right);
+}
 Aml logical_greater(const Aml& left, const Aml& right) {
   return logical(kLGreaterOp, left, right);
 }
-Aml logical_less(const Aml& left, const Aml& right) { return logical(kLLessOp, left, right); }
+Aml logical_less(const Aml& left, const Aml& right) {
+  return logical(kLLessOp, left, right);
+}
 
 }  // namespace aml
 

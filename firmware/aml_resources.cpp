@@ -7,9 +7,9 @@ namespace glasspc::firmware::aml {
 namespace {
 
 // Descriptor type bytes (§6.4.2 small items: type << 3 | length; §6.4.3 large items: 0x80 | type).
-constexpr u8 kIrqNoFlagsTag = 0x22;   // small type 0x04, 2 bytes
-constexpr u8 kIoPortTag = 0x47;       // small type 0x08, 7 bytes
-constexpr u8 kEndTag = 0x79;          // small type 0x0F, 1 byte
+constexpr u8 kIrqNoFlagsTag = 0x22;  // small type 0x04, 2 bytes
+constexpr u8 kIoPortTag = 0x47;      // small type 0x08, 7 bytes
+constexpr u8 kEndTag = 0x79;         // small type 0x0F, 1 byte
 constexpr u8 kMemory32FixedTag = 0x86;
 constexpr u8 kDWordAddressTag = 0x87;
 constexpr u8 kWordAddressTag = 0x88;
@@ -60,14 +60,14 @@ u8 memory_flags(Cacheability cacheability) {
 
 }  // namespace
 
-Aml resource_template(const std::vector<ResourceDescriptor>& descriptors) {
+Aml resource_template(const std::vector<ResourceDescriptor>& descriptors, EndTagChecksum checksum) {
   std::vector<u8> bytes;
   for (const ResourceDescriptor& d : descriptors)
     bytes.insert(bytes.end(), d.bytes().begin(), d.bytes().end());
   bytes.push_back(kEndTag);
   u8 sum = 0;
   for (u8 b : bytes) sum = static_cast<u8>(sum + b);
-  bytes.push_back(static_cast<u8>(-sum));
+  bytes.push_back(checksum == EndTagChecksum::Computed ? static_cast<u8>(-sum) : 0);
   return buffer(bytes);
 }
 

@@ -25,9 +25,14 @@ class ResourceDescriptor {
 
 namespace aml {
 
-// A Buffer holding `descriptors` followed by the End Tag (§6.4.2.9), whose checksum byte makes
-// the whole template sum to zero.
-Aml resource_template(const std::vector<ResourceDescriptor>& descriptors);
+// The End Tag's checksum byte (§6.4.2.9): computed so that the whole template sums to zero, or
+// zero, which means "treat the checksum as valid" and is what a template needs when AML patches
+// it at run time (a computed checksum would go stale).
+enum class EndTagChecksum : u8 { Computed, Zero };
+
+// A Buffer holding `descriptors` followed by the End Tag.
+Aml resource_template(const std::vector<ResourceDescriptor>& descriptors,
+                      EndTagChecksum checksum = EndTagChecksum::Computed);
 
 // I/O Port Descriptor (§6.4.2.5), always 16-bit decode, as ASL's IO(Decode16, ...).
 ResourceDescriptor io(u16 minimum, u16 maximum, u8 alignment, u8 length);
@@ -52,10 +57,15 @@ ResourceDescriptor memory32_fixed(Writable writable, u32 base, u32 length);
 // Address space descriptors (§6.4.3.5) for windows a bridge forwards: ResourceProducer,
 // positive decode, minimum and maximum fixed, granularity 0, no translation. The length is
 // maximum - minimum + 1.
-enum class Cacheability : u8 { NonCacheable = 0, Cacheable = 1, WriteCombining = 2, Prefetchable = 3 };
+enum class Cacheability : u8 {
+  NonCacheable = 0,
+  Cacheable = 1,
+  WriteCombining = 2,
+  Prefetchable = 3
+};
 
 ResourceDescriptor word_bus_number(u16 minimum, u16 maximum);  // §6.4.3.5.3
-ResourceDescriptor word_io(u16 minimum, u16 maximum);           // §6.4.3.5.3, entire range
+ResourceDescriptor word_io(u16 minimum, u16 maximum);          // §6.4.3.5.3, entire range
 ResourceDescriptor dword_memory(Cacheability cacheability, u32 minimum, u32 maximum);  // §6.4.3.5.2
 ResourceDescriptor qword_memory(Cacheability cacheability, u64 minimum, u64 maximum);  // §6.4.3.5.1
 

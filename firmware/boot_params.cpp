@@ -44,9 +44,8 @@ u32 memory_above_1m_kib(const std::vector<E820Entry>& map) {
 std::array<u8, boot_params::kSize> build_boot_params(const BootParamsContent& content) {
   namespace bp = boot_params;
   if (hdr::kStart + content.setup_header.size() > hdr::kLimit)
-    throw std::invalid_argument(
-        fmt::format("build_boot_params: a {}-byte setup header passes 0x290",
-                    content.setup_header.size()));
+    throw std::invalid_argument(fmt::format(
+        "build_boot_params: a {}-byte setup header passes 0x290", content.setup_header.size()));
   if (content.memory_map.size() > bp::kE820MaxEntries)
     throw std::invalid_argument(
         fmt::format("build_boot_params: {} memory map entries, the zero page holds {}",

@@ -17,7 +17,7 @@ namespace glasspc::firmware {
 // image offsets (see setup_header:: in linux_setup_header.h).
 namespace boot_params {
 constexpr u32 kSize = 4096;
-constexpr u32 kScreenInfo = 0x000;       // struct screen_info, 0x40 bytes
+constexpr u32 kScreenInfo = 0x000;  // struct screen_info, 0x40 bytes
 constexpr u32 kScreenInfoSize = 0x40;
 constexpr u32 kAcpiRsdpAddr = 0x070;     // u64
 constexpr u32 kExtRamdiskImage = 0x0C0;  // u32, high half of ramdisk_image
@@ -26,7 +26,7 @@ constexpr u32 kExtCmdLinePtr = 0x0C8;    // u32, high half of cmd_line_ptr
 constexpr u32 kAltMemK = 0x1E0;          // u32, KiB of memory above 1 MiB (pre-E820 fallback)
 constexpr u32 kE820Entries = 0x1E8;      // u8
 constexpr u32 kSentinel = 0x1EF;         // u8; non-zero makes the kernel discard loader fields
-constexpr u32 kE820Table = 0x2D0;        // struct boot_e820_entry[128]: u64 addr, u64 size, u32 type
+constexpr u32 kE820Table = 0x2D0;  // struct boot_e820_entry[128]: u64 addr, u64 size, u32 type
 constexpr u32 kE820EntrySize = 20;
 constexpr u32 kE820MaxEntries = 128;
 }  // namespace boot_params
@@ -39,9 +39,9 @@ constexpr u8 kLinuxLoaderTypeUndefined = 0xFF;
 struct BootParamsContent {
   // Bytes 0x1F1 .. header_end of the kernel image: the setup header as the kernel shipped it.
   std::span<const u8> setup_header;
-  u32 code32_start = 0;    // where the protected-mode kernel was loaded
+  u32 code32_start = 0;  // where the protected-mode kernel was loaded
   u64 cmd_line_ptr = 0;
-  u64 ramdisk_image = 0;   // 0 and 0: no initrd
+  u64 ramdisk_image = 0;  // 0 and 0: no initrd
   u64 ramdisk_size = 0;
   u64 acpi_rsdp_addr = 0;  // 0: the kernel scans for the RSDP itself
   std::vector<E820Entry> memory_map;

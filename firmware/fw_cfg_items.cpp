@@ -48,7 +48,8 @@ std::vector<u8> encode_fw_cfg_file_dir(std::span<const FwCfgFileEntry> files) {
     put_be32(out, at, file.size);
     put_be16(out, at + 4, file.select);
     // Bytes 6..7 are reserved (zero); the name is NUL-padded to the end of the entry.
-    std::copy(file.name.begin(), file.name.end(), out.begin() + static_cast<std::ptrdiff_t>(at + 8));
+    std::copy(file.name.begin(), file.name.end(),
+              out.begin() + static_cast<std::ptrdiff_t>(at + 8));
   }
   return out;
 }

@@ -17,33 +17,33 @@ namespace glasspc::firmware {
 namespace fw_cfg {
 // Selector keys of the generic items (fw_cfg.rst, "Firmware Configuration Items"; the rest as
 // QEMU numbers them).
-constexpr u16 kSignature = 0x0000;     // "QEMU"
-constexpr u16 kId = 0x0001;            // u32 LE feature bitmap
-constexpr u16 kUuid = 0x0002;          // 16 bytes
-constexpr u16 kRamSize = 0x0003;       // u64 LE
-constexpr u16 kNographic = 0x0004;     // u16 LE
-constexpr u16 kNbCpus = 0x0005;        // u16 LE, CPUs present at boot
+constexpr u16 kSignature = 0x0000;  // "QEMU"
+constexpr u16 kId = 0x0001;         // u32 LE feature bitmap
+constexpr u16 kUuid = 0x0002;       // 16 bytes
+constexpr u16 kRamSize = 0x0003;    // u64 LE
+constexpr u16 kNographic = 0x0004;  // u16 LE
+constexpr u16 kNbCpus = 0x0005;     // u16 LE, CPUs present at boot
 constexpr u16 kMachineId = 0x0006;
-constexpr u16 kKernelAddr = 0x0007;    // u32 LE
-constexpr u16 kKernelSize = 0x0008;    // u32 LE
-constexpr u16 kKernelCmdline = 0x0009; // u32 LE, guest address of the command line
-constexpr u16 kInitrdAddr = 0x000A;    // u32 LE
-constexpr u16 kInitrdSize = 0x000B;    // u32 LE
-constexpr u16 kBootDevice = 0x000C;    // u16 LE, a drive letter ('c' disk, 'd' CD-ROM)
+constexpr u16 kKernelAddr = 0x0007;     // u32 LE
+constexpr u16 kKernelSize = 0x0008;     // u32 LE
+constexpr u16 kKernelCmdline = 0x0009;  // u32 LE, guest address of the command line
+constexpr u16 kInitrdAddr = 0x000A;     // u32 LE
+constexpr u16 kInitrdSize = 0x000B;     // u32 LE
+constexpr u16 kBootDevice = 0x000C;     // u16 LE, a drive letter ('c' disk, 'd' CD-ROM)
 constexpr u16 kNuma = 0x000D;
-constexpr u16 kBootMenu = 0x000E;      // u16 LE
-constexpr u16 kMaxCpus = 0x000F;       // u16 LE, highest APIC ID + 1 on x86
+constexpr u16 kBootMenu = 0x000E;  // u16 LE
+constexpr u16 kMaxCpus = 0x000F;   // u16 LE, highest APIC ID + 1 on x86
 constexpr u16 kKernelEntry = 0x0010;
-constexpr u16 kKernelData = 0x0011;    // the protected-mode kernel's bytes
+constexpr u16 kKernelData = 0x0011;  // the protected-mode kernel's bytes
 constexpr u16 kInitrdData = 0x0012;
-constexpr u16 kCmdlineAddr = 0x0013;   // u32 LE
-constexpr u16 kCmdlineSize = 0x0014;   // u32 LE, including the terminating NUL
-constexpr u16 kCmdlineData = 0x0015;   // the command line, NUL-terminated
-constexpr u16 kSetupAddr = 0x0016;     // u32 LE, where the real-mode setup goes
-constexpr u16 kSetupSize = 0x0017;     // u32 LE
-constexpr u16 kSetupData = 0x0018;     // the real-mode setup's bytes
-constexpr u16 kFileDir = 0x0019;       // the file directory
-constexpr u16 kFileFirst = 0x0020;     // the first key given to a named file
+constexpr u16 kCmdlineAddr = 0x0013;  // u32 LE
+constexpr u16 kCmdlineSize = 0x0014;  // u32 LE, including the terminating NUL
+constexpr u16 kCmdlineData = 0x0015;  // the command line, NUL-terminated
+constexpr u16 kSetupAddr = 0x0016;    // u32 LE, where the real-mode setup goes
+constexpr u16 kSetupSize = 0x0017;    // u32 LE
+constexpr u16 kSetupData = 0x0018;    // the real-mode setup's bytes
+constexpr u16 kFileDir = 0x0019;      // the file directory
+constexpr u16 kFileFirst = 0x0020;    // the first key given to a named file
 
 // Selector bits: bit 14 asked for write access before QEMU 2.4 (now ignored for selection),
 // bit 15 selects the architecture-specific items.

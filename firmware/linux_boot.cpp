@@ -92,9 +92,9 @@ void check_boot_data_in_ram(const std::vector<RamRange>& ram, const LinuxBootPla
   }};
   for (const Block& block : blocks)
     if (!in_ram(ram, block.start, block.start + block.size))
-      throw LoadError("kernel", path,
-                      fmt::format("the memory map leaves no RAM for the {} at {:#x}", block.what,
-                                  block.start));
+      throw LoadError(
+          "kernel", path,
+          fmt::format("the memory map leaves no RAM for the {} at {:#x}", block.what, block.start));
 }
 
 void place_initrd(LinuxBootPlan& plan, const LinuxSetupHeader& header,
@@ -106,7 +106,8 @@ void place_initrd(LinuxBootPlan& plan, const LinuxSetupHeader& header,
   const u64 upper = std::min(u64{header.initrd_addr_max} + 1, k4GiB);
   // Above everything the kernel occupies while it decompresses, so neither the loaded image nor
   // the decompressed kernel can overwrite it.
-  const u64 lower = align_up_page(std::max(plan.kernel_address + plan.kernel_size, plan.runtime_end));
+  const u64 lower =
+      align_up_page(std::max(plan.kernel_address + plan.kernel_size, plan.runtime_end));
   const u64 address = size <= upper ? highest_fit(ram, size, lower, upper) : 0;
   if (address == 0)
     throw LoadError("initrd", request.initrd_path,
@@ -135,9 +136,10 @@ LinuxBootPlan plan_linux_boot(const LinuxBootRequest& request) {
   const LinuxSetupHeader& header = plan.header;
   plan.memory_map = request.memory_map.empty() ? pc_e820_map(request.layout) : request.memory_map;
   if (plan.memory_map.size() > boot_params::kE820MaxEntries)
-    throw std::invalid_argument(fmt::format("load_linux: {} memory map entries, the zero page "
-                                            "holds {}",
-                                            plan.memory_map.size(), boot_params::kE820MaxEntries));
+    throw std::invalid_argument(
+        fmt::format("load_linux: {} memory map entries, the zero page "
+                    "holds {}",
+                    plan.memory_map.size(), boot_params::kE820MaxEntries));
   const std::vector<RamRange> ram = ram_below_4g(plan.memory_map);
 
   if (request.cmdline.find('\0') != std::string::npos)
@@ -163,11 +165,11 @@ LinuxBootPlan plan_linux_boot(const LinuxBootRequest& request) {
   const u64 needed = header.init_size != 0 ? header.init_size : plan.kernel_size;
   plan.runtime_end = plan.runtime_start + needed;
   if (plan.runtime_end > k4GiB || !in_ram(ram, plan.runtime_start, plan.runtime_end))
-    throw LoadError("kernel", path,
-                    fmt::format("needs RAM up to {:#x} ({} from {:#x}, init_size) but RAM below "
-                                "4 GiB ends at {:#x}; give the machine more memory with -m",
-                                plan.runtime_end, mib_text(needed), plan.runtime_start,
-                                ram_top(ram)));
+    throw LoadError(
+        "kernel", path,
+        fmt::format("needs RAM up to {:#x} ({} from {:#x}, init_size) but RAM below "
+                    "4 GiB ends at {:#x}; give the machine more memory with -m",
+                    plan.runtime_end, mib_text(needed), plan.runtime_start, ram_top(ram)));
 
   if (request.initrd && !request.initrd->empty()) place_initrd(plan, header, ram, request);
   return plan;
@@ -180,8 +182,9 @@ CpuBootState load_linux(MemoryMap& memory, const LinuxBootRequest& request) {
   const LinuxSetupHeader& header = plan.header;
 
   BootParamsContent content;
-  content.setup_header = std::span<const u8>(request.kernel)
-                             .subspan(setup_header::kStart, header.header_end - setup_header::kStart);
+  content.setup_header =
+      std::span<const u8>(request.kernel)
+          .subspan(setup_header::kStart, header.header_end - setup_header::kStart);
   content.code32_start = static_cast<u32>(plan.kernel_address);
   content.cmd_line_ptr = plan.cmdline_address;
   content.ramdisk_image = plan.initrd_address;

@@ -78,11 +78,11 @@ struct LinuxBootRequest {
 struct LinuxBootPlan {
   LinuxSetupHeader header;
   u64 kernel_address = kLinuxKernelAddress;
-  u64 kernel_size = 0;      // bytes of protected-mode kernel copied
-  u64 runtime_start = 0;    // where the kernel decompresses itself
-  u64 runtime_end = 0;      // runtime_start + init_size
+  u64 kernel_size = 0;    // bytes of protected-mode kernel copied
+  u64 runtime_start = 0;  // where the kernel decompresses itself
+  u64 runtime_end = 0;    // runtime_start + init_size
   u64 cmdline_address = kLinuxCmdlineAddress;
-  u64 initrd_address = 0;   // 0 with no initrd (or an empty one)
+  u64 initrd_address = 0;  // 0 with no initrd (or an empty one)
   u64 initrd_size = 0;
   u64 zero_page_address = kLinuxZeroPageAddress;
   u64 gdt_address = kLinuxGdtAddress;

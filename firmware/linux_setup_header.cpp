@@ -98,11 +98,11 @@ LinuxSetupHeader parse_linux_setup_header(std::span<const u8> image, std::string
   const u32 required_end = required_header_end(header.version);
   if (header.header_end < required_end || header.header_end > hdr::kLimit ||
       header.header_end > image.size())
-    throw LoadError("kernel", path,
-                    fmt::format("malformed setup header: it ends at {:#x}, but protocol {} needs "
-                                "it to reach {:#x} (and it may not pass {:#x} or the file end)",
-                                header.header_end, version_text(header.version), required_end,
-                                hdr::kLimit));
+    throw LoadError(
+        "kernel", path,
+        fmt::format("malformed setup header: it ends at {:#x}, but protocol {} needs "
+                    "it to reach {:#x} (and it may not pass {:#x} or the file end)",
+                    header.header_end, version_text(header.version), required_end, hdr::kLimit));
 
   header.loadflags = image[hdr::kLoadflags];
   if ((header.loadflags & hdr::kLoadedHigh) == 0)
@@ -110,7 +110,8 @@ LinuxSetupHeader parse_linux_setup_header(std::span<const u8> image, std::string
                     "is a zImage (loadflags LOADED_HIGH clear): only bzImage kernels, loaded at "
                     "1 MiB, are supported");
 
-  const u32 setup_sects = image[hdr::kSetupSects] != 0 ? image[hdr::kSetupSects] : kDefaultSetupSects;
+  const u32 setup_sects =
+      image[hdr::kSetupSects] != 0 ? image[hdr::kSetupSects] : kDefaultSetupSects;
   header.setup_size = (setup_sects + 1) * kSectorSize;
   header.kernel_offset = header.setup_size;
   if (header.setup_size >= image.size())
@@ -142,11 +143,11 @@ LinuxSetupHeader parse_linux_setup_header(std::span<const u8> image, std::string
     header.payload_offset = load_le32(image, hdr::kPayloadOffset);
     header.payload_length = load_le32(image, hdr::kPayloadLength);
     if (u64{header.payload_offset} + header.payload_length > header.kernel_size)
-      throw LoadError("kernel", path,
-                      fmt::format("malformed setup header: the compressed payload ({:#x} bytes "
-                                  "at {:#x}) lies outside the {}-byte protected-mode kernel",
-                                  header.payload_length, header.payload_offset,
-                                  header.kernel_size));
+      throw LoadError(
+          "kernel", path,
+          fmt::format("malformed setup header: the compressed payload ({:#x} bytes "
+                      "at {:#x}) lies outside the {}-byte protected-mode kernel",
+                      header.payload_length, header.payload_offset, header.kernel_size));
   }
   header.pref_address = kHighLoadAddress;
   if (header.version >= 0x020A) {

@@ -9,6 +9,7 @@
 #include <cctype>
 
 #include "bus/trace.h"
+#include "chipset/rtc_calendar.h"
 #include "frontend/option_values.h"
 #include "frontend/usage.h"
 
@@ -47,6 +48,7 @@ constexpr std::array kOptions = {
     OptionSpec{"D", true},
     OptionSpec{"pacing", true},
     OptionSpec{"trace-format", true},
+    OptionSpec{"rtc", true},
 };
 
 constexpr unsigned kMaxCpus = 64;
@@ -68,6 +70,51 @@ bool is_versioned_pc(std::string_view name) {
              version.begin(), version.end(),
              [](char c) { return c == '.' || std::isdigit(static_cast<unsigned char>(c)); }) &&
          version.find('.', dot + 1) == std::string_view::npos;
+}
+
+// A fixed number of decimal digits at `text[pos]`, advancing pos; -1 if they are not there.
+int take_digits(std::string_view text, std::size_t& pos, std::size_t count) {
+  if (pos + count > text.size()) return -1;
+  int value = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const char c = text[pos + i];
+    if (!std::isdigit(static_cast<unsigned char>(c))) return -1;
+    value = value * 10 + (c - '0');
+  }
+  pos += count;
+  return value;
+}
+
+bool take_char(std::string_view text, std::size_t& pos, char expected) {
+  if (pos >= text.size() || text[pos] != expected) return false;
+  ++pos;
+  return true;
+}
+
+// QEMU's -rtc base= dates: "2006-06-17T16:01:21" or "2006-06-17" (midnight), checked field by
+// field so that "2006-02-30" is refused instead of rolling over into March.
+std::optional<i64> parse_rtc_date(std::string_view text) {
+  std::size_t pos = 0;
+  rtc::DateTime time;
+  time.year = take_digits(text, pos, 4);
+  if (!take_char(text, pos, '-')) return std::nullopt;
+  time.month = take_digits(text, pos, 2);
+  if (!take_char(text, pos, '-')) return std::nullopt;
+  time.day = take_digits(text, pos, 2);
+  time.hour = time.minute = time.second = 0;
+  if (pos < text.size()) {
+    if (!take_char(text, pos, 'T')) return std::nullopt;
+    time.hour = take_digits(text, pos, 2);
+    if (!take_char(text, pos, ':')) return std::nullopt;
+    time.minute = take_digits(text, pos, 2);
+    if (!take_char(text, pos, ':')) return std::nullopt;
+    time.second = take_digits(text, pos, 2);
+  }
+  if (pos != text.size() || time.year < 0 || time.month < 1 || time.month > 12 || time.day < 1 ||
+      time.day > rtc::days_in_month(time.year, time.month) || time.hour < 0 || time.hour > 23 ||
+      time.minute < 0 || time.minute > 59 || time.second < 0 || time.second > 59)
+    return std::nullopt;
+  return rtc::seconds_from_date_time(time);
 }
 
 std::string file_argument(std::string_view option, std::string_view argument) {
@@ -118,6 +165,8 @@ std::optional<std::string> CommandLineParser::apply(std::string_view name,
     m_nographic = true;
   } else if (name == "nodefaults") {
     m_nodefaults = true;
+  } else if (name == "rtc") {
+    rtc(argument);
   } else if (name == "no-reboot") {
     m_config.no_reboot = true;
   } else if (name == "S") {
@@ -264,6 +313,25 @@ std::optional<std::string> CommandLineParser::trace(std::string_view argument) {
     throw OptionError{fmt::format("-d: {}", error)};
   m_config.trace_mask = mask;
   return std::nullopt;
+}
+
+void CommandLineParser::rtc(std::string_view argument) {
+  OptionList list("-rtc", argument, "base");
+  const auto base = list.take("base");
+  list.reject_unknown("base");
+  if (!base) throw OptionError{fmt::format("{}: parameter 'base' is required", list.context())};
+  if (*base == "utc") {
+    m_config.rtc = RtcConfig{RtcConfig::Base::Utc, 0};
+  } else if (*base == "localtime") {
+    m_config.rtc = RtcConfig{RtcConfig::Base::LocalTime, 0};
+  } else if (const auto seconds = parse_rtc_date(*base)) {
+    m_config.rtc = RtcConfig{RtcConfig::Base::Fixed, *seconds};
+  } else {
+    throw OptionError{
+        fmt::format("{}: base expects utc, localtime or a date as 2006-06-17T16:01:21 or "
+                    "2006-06-17",
+                    list.context())};
+  }
 }
 
 void CommandLineParser::check_boot_options() const {

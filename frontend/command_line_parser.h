@@ -39,6 +39,7 @@ class CommandLineParser {
   std::optional<std::string> accel(std::string_view argument);
   std::optional<std::string> display(std::string_view argument);
   std::optional<std::string> trace(std::string_view argument);
+  void rtc(std::string_view argument);
   void check_boot_options() const;
 
   // peripheral_options.cpp

@@ -57,6 +57,17 @@ struct ComPortResources {
 inline constexpr ComPortResources kComPorts[4] = {{0x3f8, 4}, {0x2f8, 3}, {0x3e8, 4}, {0x2e8, 3}};
 inline constexpr unsigned kMaxSerialPorts = 4;
 
+// Where the guest's real-time clock starts (-rtc base=...). The clock then runs on virtual time.
+struct RtcConfig {
+  enum class Base : u8 {
+    Utc,        // the host's time at start, in UTC (QEMU's default)
+    LocalTime,  // the host's time at start, in the host's time zone (for DOS and Windows)
+    Fixed,      // a given date and time, the same on every run
+  };
+  Base base = Base::Utc;
+  i64 fixed_seconds = 0;  // Fixed: seconds since 1970-01-01 00:00:00
+};
+
 struct MachineConfig {
   u64 ram_size = u64{128} << 20;  // QEMU's default for the pc machine
   unsigned cpus = 1;
@@ -74,6 +85,7 @@ struct MachineConfig {
   std::vector<DebugExitConfig> debug_exits;
   std::vector<DebugconConfig> debugcons;
   std::string monitor_chardev;  // the chardev the monitor is reached on; empty: no monitor
+  RtcConfig rtc;
 
   bool no_reboot = false;
   bool start_stopped = false;  // -S

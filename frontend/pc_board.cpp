@@ -39,6 +39,7 @@ PcBoard::PcBoard(const MachineConfig& config) {
   open_chardevs(config);
   firmware::map_pc_ram(m_machine->memory(), firmware::pc_memory_layout(config.ram_size));
   add_cpus(config);
+  add_platform(config);
   add_devices(config);
   load_firmware(config);
 }
@@ -115,6 +116,11 @@ void PcBoard::add_cpus(const MachineConfig& config) {
   }
 }
 
+void PcBoard::add_platform(const MachineConfig& config) {
+  m_platform =
+      std::make_unique<PcPlatform>(*m_machine, config, firmware::pc_memory_layout(config.ram_size));
+}
+
 void PcBoard::claim_check(std::string_view device, u16 base, u32 count) {
   const PortSpace& ports = m_machine->ports();
   for (u32 port = base; port < u32{base} + count; ++port) {
@@ -133,6 +139,7 @@ void PcBoard::add_devices(const MachineConfig& config) {
     claim_check(name, com.iobase, uart::kPortCount);
     auto& uart = machine.add_device<Uart16550>(name, machine.scheduler(), machine.trace());
     uart.attach(machine.ports(), com.iobase);
+    m_platform->connect_isa_irq(uart.irq(), com.irq);
     if (!serial.chardev.empty()) {
       uart.set_backend(&backend(serial.chardev));
       const InputLog::ChannelId channel = machine.input().register_channel(

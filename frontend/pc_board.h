@@ -1,10 +1,8 @@
-// Assembles a PC from a MachineConfig: RAM, vCPUs, the serial ports and debug devices, the
-// trace, the host chardevs they are wired to, and the firmware (a BIOS ROM or a multiboot kernel
-// booted directly). One line per device, in the order a PC's are listed.
-//
-// The interrupt controllers do not exist yet, so the UARTs' IRQ lines are left unconnected; the
-// platform wires them to the 8259/IOAPIC inputs (COM1/COM3: IRQ 4, COM2/COM4: IRQ 3) when it
-// exists. Guests poll the UARTs until then.
+// Assembles a PC from a MachineConfig: RAM, vCPUs, the legacy platform chips (pc_platform.h),
+// the serial ports and debug devices, the trace, the host chardevs they are wired to, and the
+// firmware (a BIOS ROM or a multiboot kernel booted directly). One line per device, in the order
+// a PC's are listed. The UARTs' interrupts go to their standard ISA IRQs (COM1/COM3: IRQ 4,
+// COM2/COM4: IRQ 3) through the platform's IRQ table.
 #pragma once
 
 #include <cstdio>
@@ -19,6 +17,7 @@
 #include "bus/machine.h"
 #include "firmware/multiboot.h"
 #include "frontend/machine_config.h"
+#include "frontend/pc_platform.h"
 
 namespace glasspc {
 
@@ -45,6 +44,7 @@ class PcBoard {
   PcBoard& operator=(const PcBoard&) = delete;
 
   Machine& machine() { return *m_machine; }
+  PcPlatform& platform() { return *m_platform; }
   // Where output for chardev `id` goes (the terminal for stdio chardevs).
   CharBackend& backend(const std::string& id);
   // The devices that read chardev `id`, in COM-port order.
@@ -56,6 +56,7 @@ class PcBoard {
   void open_trace(const MachineConfig& config);
   void open_chardevs(const MachineConfig& config);
   void add_cpus(const MachineConfig& config);
+  void add_platform(const MachineConfig& config);
   void add_devices(const MachineConfig& config);
   void read_firmware(const MachineConfig& config);
   void load_firmware(const MachineConfig& config);
@@ -72,6 +73,9 @@ class PcBoard {
   std::vector<u8> m_bios;               // read by read_firmware, mapped by load_firmware
   firmware::MultibootRequest m_kernel;  // likewise; kept for reboots
   std::unique_ptr<Machine> m_machine;
+  // Holds glue the machine's devices call (the CPU's INTR pin); the destructor ends the machine
+  // first.
+  std::unique_ptr<PcPlatform> m_platform;
 };
 
 }  // namespace glasspc

@@ -44,6 +44,10 @@ Standard options:
 -nodefaults     do not create the default serial port and monitor
 -no-reboot      exit instead of rebooting (also on a triple fault)
 -S              start stopped: 'cont' in the monitor (Ctrl-A c) starts the CPUs
+-rtc base=utc|localtime|date
+                start the real-time clock at the host's time in UTC (default) or in its
+                time zone, or at a fixed date ('2006-06-17T16:01:21' or '2006-06-17');
+                the clock then runs on virtual time
 
 Boot options:
 -kernel file    boot 'file' directly (a multiboot kernel)

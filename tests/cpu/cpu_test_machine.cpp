@@ -22,7 +22,7 @@ CpuTestMachine::CpuTestMachine(u64 ram_size, CpuConfig config) {
   debug.read = [](u16, unsigned) -> u32 { return 0xe9; };
   debug.write = [this](u16, u32 value, unsigned) { m_output.push_back(static_cast<char>(value)); };
   m_machine.ports().claim(kDebugPort, 1, std::move(debug));
-  CpuEnvironment env{m_machine.memory(), m_machine.ports(), m_machine.clock(),
+  CpuEnvironment env{m_machine.memory(),    m_machine.ports(), m_machine.clock(),
                      m_machine.scheduler(), m_machine.trace(), m_machine};
   m_cpu = std::make_unique<X86Cpu>(config, env);
 }
@@ -31,7 +31,9 @@ void CpuTestMachine::load(u64 gpa, const std::vector<u8>& bytes) {
   m_machine.memory().write_bytes(gpa, bytes.data(), bytes.size());
 }
 
-void CpuTestMachine::load_asm(const std::string& name, u64 gpa) { load(gpa, asm_binary(name)); }
+void CpuTestMachine::load_asm(const std::string& name, u64 gpa) {
+  load(gpa, asm_binary(name));
+}
 
 void CpuTestMachine::boot_real(u16 cs, u64 ip) {
   CpuBootState state;

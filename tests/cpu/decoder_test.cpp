@@ -14,8 +14,8 @@ namespace {
 Insn decode(std::vector<u8> bytes, CodeSize mode, DecodeStatus expect = DecodeStatus::Ok) {
   Insn insn;
   unsigned needed = 0;
-  REQUIRE(decode_insn(bytes.data(), static_cast<unsigned>(std::min<size_t>(bytes.size(), 15)),
-                      mode, insn, needed) == expect);
+  REQUIRE(decode_insn(bytes.data(), static_cast<unsigned>(std::min<size_t>(bytes.size(), 15)), mode,
+                      insn, needed) == expect);
   return insn;
 }
 
@@ -38,14 +38,14 @@ TEST_CASE("decoder: lengths of common forms") {
   CHECK(decode({0xb8, 1, 2, 3, 4}, CodeSize::k32).len == 5);
   CHECK(decode({0xb8, 1, 2}, CodeSize::k16).len == 3);
   CHECK(decode({0x48, 0xb8, 1, 2, 3, 4, 5, 6, 7, 8}, CodeSize::k64).len == 10);
-  CHECK(decode({0x8b, 0x44, 0x24, 0x08}, CodeSize::k32).len == 4);       // SIB + disp8
+  CHECK(decode({0x8b, 0x44, 0x24, 0x08}, CodeSize::k32).len == 4);  // SIB + disp8
   CHECK(decode({0x8b, 0x05, 0, 0, 0, 0}, CodeSize::k64).base == kRipBase);
   CHECK(decode({0x8b, 0x05, 0, 0, 0, 0}, CodeSize::k32).base == kNoReg);
-  CHECK(decode({0x67, 0x8b, 0x07}, CodeSize::k32).len == 3);  // [bx]
+  CHECK(decode({0x67, 0x8b, 0x07}, CodeSize::k32).len == 3);              // [bx]
   CHECK(decode({0xc8, 0x10, 0x00, 0x01}, CodeSize::k32).imm2 == 1);       // ENTER
   CHECK(decode({0xea, 1, 2, 3, 4, 5, 6}, CodeSize::k32).imm2 == 0x0605);  // JMP ptr16:32
-  CHECK(decode({0xa1, 1, 2, 3, 4, 5, 6, 7, 8}, CodeSize::k64).len == 9);   // moffs64
-  CHECK(decode({0x66, 0xe8, 1, 2, 3, 4}, CodeSize::k64).len == 6);         // CALL ignores 66
+  CHECK(decode({0xa1, 1, 2, 3, 4, 5, 6, 7, 8}, CodeSize::k64).len == 9);  // moffs64
+  CHECK(decode({0x66, 0xe8, 1, 2, 3, 4}, CodeSize::k64).len == 6);        // CALL ignores 66
 }
 
 TEST_CASE("decoder: REX is ignored unless it immediately precedes the opcode") {

@@ -2,16 +2,14 @@
 // register and memory forms, edge values) run natively and in glasspc in 64-bit mode; all
 // general registers, the flags the SDM defines for the instruction, and the touched memory must
 // agree. GLASSPC_DIFF_CASES sets the number of cases (a soak run uses millions).
+#include <fmt/format.h>
 #include <sys/mman.h>
 
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "pm_env.h"
 
@@ -24,7 +22,10 @@ namespace {
 
 constexpr u64 kCodeGpa = 0x10000;
 constexpr u64 kDataGpa = 0x20000;
+constexpr u64 kStackGpa = 0x21000;
 constexpr unsigned kDataSize = 256;
+constexpr unsigned kStackSize = 256;
+constexpr unsigned kStackStart = 192;  // initial RSP offset in the stack buffer
 constexpr u64 kAllFlags = flag::kArith;
 constexpr unsigned kBase = kR15;  // memory operands are [r15 + disp8]
 
@@ -43,30 +44,51 @@ class NativeRunner {
   ~NativeRunner() { munmap(m_mem, 8192); }
   bool ok() const { return m_mem != MAP_FAILED; }
 
+  // The body runs on image.gpr[kRsp] (a test buffer); the host stack pointer is parked in a
+  // slot of the code page meanwhile.
   void run(const std::vector<u8>& body, CpuImage& image) {
+    const u64 slots = reinterpret_cast<u64>(m_mem) + 4096;  // host rsp, guest rax, guest rsp
     std::vector<u8> c;
     auto emit = [&](std::initializer_list<u8> bytes) { c.insert(c.end(), bytes); };
+    auto emit64 = [&](u64 v) {
+      for (int i = 0; i < 8; ++i) c.push_back(static_cast<u8>(v >> (8 * i)));
+    };
     emit({0x53, 0x55, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57});  // push rbx..r15
-    emit({0x57});                                                       // push rdi (image)
+    emit({0x57});                                                        // push rdi (image)
+    emit({0x48, 0x89, 0xe0, 0x48, 0xa3});  // mov rax, rsp; mov [slot0], rax
+    emit64(slots);
     emit({0xff, 0xb7, 0x80, 0x00, 0x00, 0x00, 0x9d});  // push qword [rdi+128]; popfq
     for (unsigned r = 0; r < 16; ++r) {
-      if (r == kRsp || r == kRdi) continue;
+      if (r == kRdi) continue;
       // mov r, [rdi + 8*r]
-      emit({static_cast<u8>(0x48 | ((r & 8) ? 4 : 0)), 0x8b,
-            static_cast<u8>(0x47 | ((r & 7) << 3)), static_cast<u8>(8 * r)});
+      emit({static_cast<u8>(0x48 | ((r & 8) ? 4 : 0)), 0x8b, static_cast<u8>(0x47 | ((r & 7) << 3)),
+            static_cast<u8>(8 * r)});
     }
     emit({0x48, 0x8b, 0x7f, 0x38});  // mov rdi, [rdi + 56]
     c.insert(c.end(), body.begin(), body.end());
-    emit({0x9c, 0x57});                          // pushfq; push rdi
-    emit({0x48, 0x8b, 0x7c, 0x24, 0x10});        // mov rdi, [rsp + 16]
+    emit({0x48, 0xa3});  // mov [slot1], rax
+    emit64(slots + 8);
+    emit({0x48, 0x89, 0xe0, 0x48, 0xa3});  // mov rax, rsp; mov [slot2], rax
+    emit64(slots + 16);
+    emit({0x48, 0xa1});  // mov rax, [slot0]
+    emit64(slots);
+    emit({0x48, 0x89, 0xc4});              // mov rsp, rax
+    emit({0x9c, 0x57});                    // pushfq; push rdi
+    emit({0x48, 0x8b, 0x7c, 0x24, 0x10});  // mov rdi, [rsp + 16]
     for (unsigned r = 0; r < 16; ++r) {
-      if (r == kRsp || r == kRdi) continue;
-      emit({static_cast<u8>(0x48 | ((r & 8) ? 4 : 0)), 0x89,
-            static_cast<u8>(0x47 | ((r & 7) << 3)), static_cast<u8>(8 * r)});
+      if (r == kRsp || r == kRdi || r == kRax) continue;
+      emit({static_cast<u8>(0x48 | ((r & 8) ? 4 : 0)), 0x89, static_cast<u8>(0x47 | ((r & 7) << 3)),
+            static_cast<u8>(8 * r)});
     }
-    emit({0x58, 0x48, 0x89, 0x47, 0x38});              // pop rax; mov [rdi+56], rax
+    emit({0x48, 0xa1});  // mov rax, [slot1]; mov [rdi], rax
+    emit64(slots + 8);
+    emit({0x48, 0x89, 0x07});
+    emit({0x48, 0xa1});  // mov rax, [slot2]; mov [rdi+32], rax
+    emit64(slots + 16);
+    emit({0x48, 0x89, 0x47, 0x20});
+    emit({0x58, 0x48, 0x89, 0x47, 0x38});                    // pop rax; mov [rdi+56], rax
     emit({0x58, 0x48, 0x89, 0x87, 0x80, 0x00, 0x00, 0x00});  // pop rax; mov [rdi+128], rax
-    emit({0x5f});                                       // pop rdi
+    emit({0x5f});                                            // pop rdi
     emit({0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5d, 0x5b, 0xc3});
     std::memcpy(m_mem, c.data(), c.size());
     reinterpret_cast<void (*)(CpuImage*)>(m_mem)(&image);
@@ -80,6 +102,7 @@ struct Case {
   std::vector<u8> code;
   u64 defined_flags = kAllFlags;
   std::string name;
+  u32 data_pointers = 0;  // registers holding addresses in the data buffer (compared relative)
 };
 
 class Generator {
@@ -88,12 +111,18 @@ class Generator {
 
   u64 value() {
     switch (m_rng() % 8) {
-      case 0: return 0;
-      case 1: return ~u64{0};
-      case 2: return u64{1} << (m_rng() % 64);
-      case 3: return (u64{1} << (m_rng() % 64)) - 1;
-      case 4: return m_rng() % 256;
-      default: return m_rng();
+      case 0:
+        return 0;
+      case 1:
+        return ~u64{0};
+      case 2:
+        return u64{1} << (m_rng() % 64);
+      case 3:
+        return (u64{1} << (m_rng() % 64)) - 1;
+      case 4:
+        return m_rng() % 256;
+      default:
+        return m_rng();
     }
   }
   unsigned reg() {  // any register but RSP and the memory base
@@ -146,12 +175,13 @@ Case Generator::next() {
   auto& c = k.code;
   const unsigned sz = size();
   const u8 w = sz == 1 ? 0 : 1;  // byte/word opcode bit
-  switch (below(22)) {
+  switch (below(25)) {
     case 0: {  // ALU r/m, r  and  r, r/m
       const u8 op = static_cast<u8>(below(8) << 3);
       const bool to_reg = coin();
       modrm(c, sz, {static_cast<u8>(op | (to_reg ? 2 : 0) | w)}, reg(), rm_operand());
-      k.defined_flags = (op == 0x08 || op == 0x20 || op == 0x30) ? kAllFlags & ~flag::AF : kAllFlags;
+      k.defined_flags =
+          (op == 0x08 || op == 0x20 || op == 0x30) ? kAllFlags & ~flag::AF : kAllFlags;
       k.name = "alu";
       break;
     }
@@ -166,8 +196,10 @@ Case Generator::next() {
     }
     case 2: {  // INC/DEC/NOT/NEG
       const unsigned op = below(4);
-      if (op < 2) modrm(c, sz, {static_cast<u8>(0xfe | w)}, op, rm_operand());
-      else modrm(c, sz, {static_cast<u8>(0xf6 | w)}, op, rm_operand());
+      if (op < 2)
+        modrm(c, sz, {static_cast<u8>(0xfe | w)}, op, rm_operand());
+      else
+        modrm(c, sz, {static_cast<u8>(0xf6 | w)}, op, rm_operand());
       k.name = "unary";
       break;
     }
@@ -226,11 +258,16 @@ Case Generator::next() {
       while (divisor == kRax || divisor == kRdx || (divisor >= 4 && divisor < 8)) divisor = reg();
       // Make the divisor positive and nonzero: and r, 0x7f..; or r, 1 (register forms).
       modrm(c, sz, {static_cast<u8>(0x80 | w)}, 4, static_cast<int>(divisor));
-      if (sz == 1) c.push_back(0x7f);
-      else for (unsigned i = 0; i < (sz == 2 ? 2u : 4u); ++i) c.push_back(i + 1 == (sz == 2 ? 2u : 4u) ? 0x7f : 0xff);
+      if (sz == 1)
+        c.push_back(0x7f);
+      else
+        for (unsigned i = 0; i < (sz == 2 ? 2u : 4u); ++i)
+          c.push_back(i + 1 == (sz == 2 ? 2u : 4u) ? 0x7f : 0xff);
       modrm(c, sz, {static_cast<u8>(0x80 | w)}, 1, static_cast<int>(divisor));
-      if (sz == 1) c.push_back(1);
-      else for (unsigned i = 0; i < (sz == 2 ? 2u : 4u); ++i) c.push_back(i == 0 ? 1 : 0);
+      if (sz == 1)
+        c.push_back(1);
+      else
+        for (unsigned i = 0; i < (sz == 2 ? 2u : 4u); ++i) c.push_back(i == 0 ? 1 : 0);
       const bool is_signed = coin();
       if (sz == 1) {
         // movsx/movzx ax, al: the quotient then fits in AL.
@@ -297,9 +334,12 @@ Case Generator::next() {
     }
     case 10: {  // SETcc, CMOVcc
       const u8 cc = static_cast<u8>(below(16));
-      if (coin()) modrm(c, 1, {0x0f, static_cast<u8>(0x90 | cc)}, 0, rm_operand());
-      else if (sz != 1) modrm(c, sz, {0x0f, static_cast<u8>(0x40 | cc)}, reg(), rm_operand());
-      else return next();
+      if (coin())
+        modrm(c, 1, {0x0f, static_cast<u8>(0x90 | cc)}, 0, rm_operand());
+      else if (sz != 1)
+        modrm(c, sz, {0x0f, static_cast<u8>(0x40 | cc)}, reg(), rm_operand());
+      else
+        return next();
       k.name = "setcc/cmovcc";
       break;
     }
@@ -349,7 +389,8 @@ Case Generator::next() {
         modrm(c, sz, {0x0f, static_cast<u8>(right ? 0xad : 0xa5)}, src,
               target == static_cast<int>(kRcx) ? -1 : target);
       }
-      k.defined_flags = count == 0 ? kAllFlags : (kAllFlags & ~flag::AF & ~(count == 1 ? 0 : flag::OF));
+      k.defined_flags =
+          count == 0 ? kAllFlags : (kAllFlags & ~flag::AF & ~(count == 1 ? 0 : flag::OF));
       k.name = "shld/shrd";
       break;
     }
@@ -370,8 +411,8 @@ Case Generator::next() {
       const unsigned dst = reg(), b = reg(), idx = reg();
       if (idx == kRsp) return next();
       if (sz == 2) c.push_back(0x66);
-      c.push_back(static_cast<u8>(0x40 | (sz == 8 ? 8 : 0) | ((dst & 8) ? 4 : 0) | ((idx & 8) ? 2 : 0) |
-                                  ((b & 8) ? 1 : 0)));
+      c.push_back(static_cast<u8>(0x40 | (sz == 8 ? 8 : 0) | ((dst & 8) ? 4 : 0) |
+                                  ((idx & 8) ? 2 : 0) | ((b & 8) ? 1 : 0)));
       c.insert(c.end(), {0x8d, static_cast<u8>(0x84 | ((dst & 7) << 3)),
                          static_cast<u8>((below(4) << 6) | ((idx & 7) << 3) | (b & 7))});
       imm(c, 4);
@@ -384,13 +425,80 @@ Case Generator::next() {
       k.name = "movbe";
       break;
     }
+    case 22: {  // string instructions, any prefix, both directions
+      const bool down = coin();
+      const unsigned esz = size();
+      static const u8 kOps[] = {0xa4, 0xa6, 0xaa, 0xac, 0xae};
+      const u8 op = kOps[below(5)];
+      // lea rsi, [r15 + a]; lea rdi, [r15 + b]; mov ecx, n
+      const u8 a = static_cast<u8>(down ? 128 + below(8) * 8 : below(8) * 8);
+      const u8 b = static_cast<u8>(down ? 128 + below(8) * 8 : below(8) * 8);
+      c.insert(c.end(), {0x49, 0x8d, 0xb7, a, 0, 0, 0, 0x49, 0x8d, 0xbf, b, 0, 0, 0, 0xb9,
+                         static_cast<u8>(below(15)), 0, 0, 0});
+      if (down) c.push_back(0xfd);  // std
+      const unsigned rep = below(3);
+      if (rep == 1) c.push_back(0xf3);
+      if (rep == 2) c.push_back(0xf2);
+      if (esz == 2) c.push_back(0x66);
+      if (esz == 8) c.push_back(0x48);
+      c.push_back(static_cast<u8>(op | (esz == 1 ? 0 : 1)));
+      if (down) c.push_back(0xfc);  // cld: the host ABI needs DF clear
+      k.data_pointers = (1u << kRsi) | (1u << kRdi);
+      k.name = "string";
+      break;
+    }
+    case 23: {  // PUSH/POP forms and PUSHF
+      const unsigned form = below(5);
+      const unsigned r = reg(), r2 = reg();
+      auto rex_b = [&](unsigned x) {
+        if (x & 8) c.push_back(0x41);
+      };
+      if (form == 0) {  // push r; pop r2
+        rex_b(r);
+        c.push_back(static_cast<u8>(0x50 | (r & 7)));
+        rex_b(r2);
+        c.push_back(static_cast<u8>(0x58 | (r2 & 7)));
+      } else if (form == 1) {  // push imm8/imm32; pop r
+        if (coin()) {
+          c.push_back(0x6a);
+          imm(c, 1);
+        } else {
+          c.push_back(0x68);
+          imm(c, 4);
+        }
+        rex_b(r);
+        c.push_back(static_cast<u8>(0x58 | (r & 7)));
+      } else if (form == 2) {  // push [r15+d]; pop [r15+d]
+        modrm(c, 4, {0xff}, 6, -1);
+        modrm(c, 4, {0x8f}, 0, -1);
+      } else if (form == 3) {  // pushfq; pop r
+        c.push_back(0x9c);
+        rex_b(r);
+        c.push_back(static_cast<u8>(0x58 | (r & 7)));
+      } else {  // 16-bit push/pop
+        c.push_back(0x66);
+        rex_b(r);
+        c.push_back(static_cast<u8>(0x50 | (r & 7)));
+        c.push_back(0x66);
+        rex_b(r2);
+        c.push_back(static_cast<u8>(0x58 | (r2 & 7)));
+      }
+      k.name = "push/pop";
+      break;
+    }
+    case 24: {  // ENTER then LEAVE (nesting level 0: the frame holds no host addresses)
+      c.insert(c.end(), {0xc8, static_cast<u8>(below(64)), 0, 0, 0xc9});
+      k.name = "enter/leave";
+      break;
+    }
     default: {  // plain ALU on AL/eAX with immediates
       const u8 op = static_cast<u8>(below(8) << 3);
       if (sz == 2) c.push_back(0x66);
       if (sz == 8) c.push_back(0x48);
       c.push_back(static_cast<u8>(op | 4 | w));
       imm(c, sz == 1 ? 1 : sz == 2 ? 2 : 4);
-      k.defined_flags = (op == 0x08 || op == 0x20 || op == 0x30) ? kAllFlags & ~flag::AF : kAllFlags;
+      k.defined_flags =
+          (op == 0x08 || op == 0x20 || op == 0x30) ? kAllFlags & ~flag::AF : kAllFlags;
       k.name = "alu-acc";
       break;
     }
@@ -418,16 +526,20 @@ TEST_CASE("differential: random integer instructions match the host CPU") {
     const Case k = gen.next();
     CpuImage in{};
     for (auto& r : in.gpr) r = gen.value();
-    in.gpr[kRsp] = 0x7000;
     in.flags = 0x202 | (gen.value() & flag::kArith);
     u8 data[kDataSize];
     for (auto& b : data) b = static_cast<u8>(gen.value());
+    u8 stack[kStackSize];
+    for (auto& b : stack) b = static_cast<u8>(gen.value());
 
     // Native.
     u8 native_data[kDataSize];
+    alignas(16) u8 native_stack[kStackSize];
     std::memcpy(native_data, data, kDataSize);
+    std::memcpy(native_stack, stack, kStackSize);
     CpuImage want = in;
     want.gpr[kBase] = reinterpret_cast<u64>(native_data);
+    want.gpr[kRsp] = reinterpret_cast<u64>(native_stack) + kStackStart;
     native.run(k.code, want);
 
     // Emulated.
@@ -435,32 +547,45 @@ TEST_CASE("differential: random integer instructions match the host CPU") {
     code.push_back(0xf4);
     m.load(kCodeGpa, code);
     m.load(kDataGpa, std::vector<u8>(data, data + kDataSize));
+    m.load(kStackGpa, std::vector<u8>(stack, stack + kStackSize));
     X86State& s = m.regs();
     for (unsigned r = 0; r < 16; ++r) s.gpr[r] = in.gpr[r];
     s.gpr[kBase] = kDataGpa;
+    s.gpr[kRsp] = kStackGpa + kStackStart;
     s.rip = kCodeGpa;
     m.cpu().set_rflags(in.flags);
     m.cpu().state_changed();
     m.cpu().wake();
     m.write_u32(PmEnv::kRecord, PmEnv::kNoVector);
     REQUIRE(m.run_until_halt() == CpuRunExit::Halted);
-    u8 got_data[kDataSize];
+    u8 got_data[kDataSize], got_stack[kStackSize];
     m.machine().memory().read_bytes(kDataGpa, got_data, kDataSize);
-
-    bool same = PmEnv::vector(m) == PmEnv::kNoVector;
+    m.machine().memory().read_bytes(kStackGpa, got_stack, kStackSize);
+    // Addresses into the buffers are compared relative to the buffers.
+    if (k.data_pointers) {
+      for (unsigned r = 0; r < 16; ++r) {
+        if (!(k.data_pointers & (1u << r))) continue;
+        want.gpr[r] -= reinterpret_cast<u64>(native_data);
+        s.gpr[r] -= kDataGpa;
+      }
+    }
+    const u64 want_sp = want.gpr[kRsp] - reinterpret_cast<u64>(native_stack);
+    const u64 got_sp = s.gpr[kRsp] - kStackGpa;
+    bool same = PmEnv::vector(m) == PmEnv::kNoVector && want_sp == got_sp;
     for (unsigned r = 0; r < 16; ++r) {
       if (r == kRsp || r == kBase) continue;
       if (s.gpr[r] != want.gpr[r]) same = false;
     }
     if (((m.cpu().rflags() ^ want.flags) & k.defined_flags) != 0) same = false;
     if (std::memcmp(got_data, native_data, kDataSize) != 0) same = false;
+    if (std::memcmp(got_stack, native_stack, kStackSize) != 0) same = false;
     if (!same) {
       ++failures;
       std::string bytes;
       for (u8 b : k.code) bytes += fmt::format("{:02x} ", b);
-      std::string detail = fmt::format("case {} ({}) bytes: {}\n flags in {:#x} host {:#x} glasspc {:#x} (mask {:#x})",
-                                       n, k.name, bytes, in.flags, want.flags, m.cpu().rflags(),
-                                       k.defined_flags);
+      std::string detail = fmt::format(
+          "case {} ({}) bytes: {}\n flags in {:#x} host {:#x} glasspc {:#x} (mask {:#x})", n,
+          k.name, bytes, in.flags, want.flags, m.cpu().rflags(), k.defined_flags);
       for (unsigned r = 0; r < 16; ++r) {
         if (r == kRsp || r == kBase) continue;
         if (s.gpr[r] != want.gpr[r]) {
@@ -468,8 +593,12 @@ TEST_CASE("differential: random integer instructions match the host CPU") {
                                 want.gpr[r], s.gpr[r]);
         }
       }
-      if (PmEnv::vector(m) != PmEnv::kNoVector) detail += fmt::format("\n exception {}", PmEnv::vector(m));
+      if (PmEnv::vector(m) != PmEnv::kNoVector)
+        detail += fmt::format("\n exception {}", PmEnv::vector(m));
       if (std::memcmp(got_data, native_data, kDataSize) != 0) detail += "\n memory differs";
+      if (std::memcmp(got_stack, native_stack, kStackSize) != 0) detail += "\n stack differs";
+      if (want_sp != got_sp)
+        detail += fmt::format("\n rsp offset host {} glasspc {}", want_sp, got_sp);
       report += detail + "\n";
     }
   }

@@ -169,3 +169,93 @@ TEST_CASE("paging64: SMEP blocks supervisor fetches from user pages") {
   CHECK(PmEnv::vector(m) == 14);
   CHECK(PmEnv::frame(m, 0, 8) == 0x11);  // P | I/D
 }
+
+TEST_CASE("paging32: REP MOVSB faults mid-copy on the right page with exact progress") {
+  Paged32 t;
+  t.pte(0x52, 0);  // destination 0x51800..0x527ff: its second page is missing
+  for (u32 i = 0; i < 0x1000; i += 4) t.m.write_u32(0x40000 + i, 0x01010101u * (i & 0xff));
+  X86State& s = t.m.regs();
+  s.gpr[kRsi] = 0x40000;
+  s.gpr[kRdi] = 0x51800;
+  s.gpr[kRcx] = 0x1000;
+  t.m.load(0x1000, {0xf3, 0xa4, 0xf4});  // rep movsb; hlt
+  t.run();
+  CHECK(PmEnv::vector(t.m) == 14);
+  CHECK(t.m.regs().cr2 == 0x52000);
+  CHECK(PmEnv::frame(t.m, 0, 4) == 2);  // write, not present
+  CHECK(PmEnv::frame(t.m, 1, 4) == 0x1000);
+  CHECK(s.gpr[kRcx] == 0x800);
+  CHECK(s.gpr[kRsi] == 0x40800);
+  CHECK(s.gpr[kRdi] == 0x52000);
+  CHECK(t.m.read_u32(0x51ffc) == t.m.read_u32(0x407fc));
+}
+
+TEST_CASE("paging32: overlapping REP MOVSB replicates forwards like the hardware") {
+  Paged32 t;
+  t.m.write_u32(0x40000, 0x44332211);
+  X86State& s = t.m.regs();
+  s.gpr[kRsi] = 0x40000;
+  s.gpr[kRdi] = 0x40002;
+  s.gpr[kRcx] = 100;
+  t.m.load(0x1000, {0xf3, 0xa4, 0xf4});
+  t.run();
+  CHECK(t.m.read_u32(0x40000) == 0x22112211);
+  CHECK(t.m.read_u32(0x40060) == 0x22112211);
+  CHECK(s.gpr[kRcx] == 0);
+}
+
+TEST_CASE("paging32: a write split across pages faults on the second page before writing") {
+  Paged32 t;
+  t.pte(0x51, 0x51005);  // read-only
+  t.m.write_u32(0x50ffc, 0x11111111);
+  t.m.regs().gpr[kRax] = 0x22222222;
+  t.m.load(0x1000, {0xa3, 0xfe, 0x0f, 0x05, 0x00, 0xf4});  // mov [0x50ffe], eax
+  t.run();
+  CHECK(PmEnv::vector(t.m) == 14);
+  CHECK(t.m.regs().cr2 == 0x51000);
+  CHECK(PmEnv::frame(t.m, 0, 4) == 3);
+  CHECK(t.m.read_u32(0x50ffc) == 0x11111111);  // nothing was written
+}
+
+TEST_CASE("paging PAE: 4-KiB and 2-MiB pages, execute-disable, CR2") {
+  CpuTestMachine m;
+  m.boot_flat32(0x1000, 0x7000);
+  PmEnv::install(m, false);
+  // PDPT at 0x40000 (32-byte aligned); PD at 0x41000; PT at 0x42000 for the first 2 MiB.
+  m.write_u64(0x40000, 0x41000 | 1);
+  m.write_u64(0x41000, 0x42000 | 7);
+  m.write_u64(0x41008, 0x600000 | 0x87);  // 2 MiB page: linear 2-4 MiB -> physical 6 MiB
+  for (u64 i = 0; i < 512; ++i) m.write_u64(0x42000 + 8 * i, (i << 12) | 7);
+  m.write_u64(0x42000 + 8 * 0x50, 0x50007 | (u64{1} << 63));  // NX data page
+  m.write_u64(0x42000 + 8 * 0x51, 0);                         // not present
+  m.write_u32(0x600010, 0x2468);
+  X86State& s = m.regs();
+  s.cr3 = 0x40000;
+  s.cr4 |= cr4::PAE;
+  s.efer |= efer::NXE;
+  s.cr0 |= cr0::PG;
+  m.cpu().state_changed();
+  SECTION("2-MiB page and a readable NX page") {
+    // mov eax, [0x200010]; mov ebx, [0x50000]; hlt
+    m.load(0x1000, {0xa1, 0x10, 0x00, 0x20, 0x00, 0x8b, 0x1d, 0x00, 0x00, 0x05, 0x00, 0xf4});
+    REQUIRE(m.run_until_halt() == CpuRunExit::Halted);
+    CHECK(PmEnv::vector(m) == PmEnv::kNoVector);
+    CHECK((s.gpr[kRax] & 0xffffffff) == 0x2468);
+    CHECK((m.read_u64(0x41008) & 0x60) == 0x20);  // accessed, not dirty
+  }
+  SECTION("fetch from an NX page") {
+    m.load(0x50000, {0x90});
+    m.load(0x1000, {0xe9, 0xfb, 0xef, 0x04, 0x00});  // jmp 0x50000
+    REQUIRE(m.run_until_halt() == CpuRunExit::Halted);
+    CHECK(PmEnv::vector(m) == 14);
+    CHECK(PmEnv::frame(m, 0, 4) == 0x11);
+    CHECK(s.cr2 == 0x50000);
+  }
+  SECTION("not-present write") {
+    m.load(0x1000, {0xa3, 0x08, 0x10, 0x05, 0x00, 0xf4});  // mov [0x51008], eax
+    REQUIRE(m.run_until_halt() == CpuRunExit::Halted);
+    CHECK(PmEnv::vector(m) == 14);
+    CHECK(PmEnv::frame(m, 0, 4) == 2);
+    CHECK(s.cr2 == 0x51008);
+  }
+}

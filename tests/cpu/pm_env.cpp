@@ -18,28 +18,28 @@ void PmEnv::install(CpuTestMachine& m, bool long_mode) {
   };
   for (unsigned i = 0; i < sizeof(gdt) / 8; ++i) m.write_u64(kGdt + 8 * i, gdt[i]);
   for (unsigned i = 0; i < 0x68; i += 4) m.write_u32(kTss + i, 0);
-  m.write_u32(kTss + 4, kRing0Stack);  // ESP0 / RSP0 low
+  m.write_u32(kTss + 4, kRing0Stack);            // ESP0 / RSP0 low
   m.write_u32(kTss + 8, long_mode ? 0 : kData);  // SS0 (RSP0 high in long mode)
-  m.write_u32(kTss + 0x24, 0x5000);    // IST1 (long mode)
-  m.write_u32(kTss + 0x64, 0x00680000);  // I/O map base beyond the limit: no bitmap
+  m.write_u32(kTss + 0x24, 0x5000);              // IST1 (long mode)
+  m.write_u32(kTss + 0x64, 0x00680000);          // I/O map base beyond the limit: no bitmap
   m.write_u32(kRecord, kNoVector);
   for (unsigned v = 0; v < 256; ++v) {
     const u64 stub = kStubs + 32 * v;
     // ss: mov dword [kRecord], v ; ss: mov [kRecord + 8], rsp/esp ; hlt. SS, not DS: an
     // interrupt from virtual-8086 mode arrives with null data segments.
     std::vector<u8> code = {0x36, 0xc7, 0x04, 0x25, 0x00, 0x06, 0x00, 0x00, static_cast<u8>(v),
-                            0, 0, 0, 0x36};
+                            0,    0,    0,    0x36};
     if (long_mode) code.push_back(0x48);
     for (u8 b : {0x89, 0x24, 0x25, 0x08, 0x06, 0x00, 0x00, 0xf4}) code.push_back(b);
     m.load(stub, code);
     if (long_mode) {
-      const u64 lo = (stub & 0xffff) | (u64{kCode64} << 16) | (u64{0x8e00} << 32) |
-                     ((stub >> 16) << 48);
+      const u64 lo =
+          (stub & 0xffff) | (u64{kCode64} << 16) | (u64{0x8e00} << 32) | ((stub >> 16) << 48);
       m.write_u64(kIdt + 16 * v, lo);
       m.write_u64(kIdt + 16 * v + 8, stub >> 32);
     } else {
-      const u64 lo = (stub & 0xffff) | (u64{kCode32} << 16) | (u64{0x8e00} << 32) |
-                     ((stub >> 16) << 48);
+      const u64 lo =
+          (stub & 0xffff) | (u64{kCode32} << 16) | (u64{0x8e00} << 32) | ((stub >> 16) << 48);
       m.write_u64(kIdt + 8 * v, lo);
     }
   }
@@ -76,8 +76,8 @@ void PmEnv::enter_long_mode(CpuTestMachine& m, u64 rip, u64 rsp) {
                                         attr::L | attr::G | attr::kAccessed)};
   for (unsigned seg : {kEs, kSs, kDs, kFs, kGs}) {
     s.seg[seg] = Segment{kData, 0, 0xffffffff,
-                         static_cast<u16>(attr::P | attr::S | attr::kWritable | attr::DB |
-                                          attr::G | attr::kAccessed)};
+                         static_cast<u16>(attr::P | attr::S | attr::kWritable | attr::DB | attr::G |
+                                          attr::kAccessed)};
   }
   s.cpl = 0;
   s.rip = rip;
@@ -87,14 +87,14 @@ void PmEnv::enter_long_mode(CpuTestMachine& m, u64 rip, u64 rsp) {
 
 void PmEnv::enter_user(CpuTestMachine& m, bool code64) {
   X86State& s = m.regs();
-  s.seg[kCs] = Segment{code64 ? kUserCode64 : kUserCode32, 0, 0xffffffff,
-                       static_cast<u16>(attr::P | attr::S | attr::kCode | attr::kReadable |
-                                        (3 << 5) | attr::G | attr::kAccessed |
-                                        (code64 ? attr::L : attr::DB))};
+  s.seg[kCs] =
+      Segment{code64 ? kUserCode64 : kUserCode32, 0, 0xffffffff,
+              static_cast<u16>(attr::P | attr::S | attr::kCode | attr::kReadable | (3 << 5) |
+                               attr::G | attr::kAccessed | (code64 ? attr::L : attr::DB))};
   for (unsigned seg : {kEs, kSs, kDs, kFs, kGs}) {
     s.seg[seg] = Segment{kUserData, 0, 0xffffffff,
-                         static_cast<u16>(attr::P | attr::S | attr::kWritable | attr::DB |
-                                          attr::G | attr::kAccessed | (3 << 5))};
+                         static_cast<u16>(attr::P | attr::S | attr::kWritable | attr::DB | attr::G |
+                                          attr::kAccessed | (3 << 5))};
   }
   s.cpl = 3;
   m.cpu().state_changed();

@@ -8,10 +8,10 @@ namespace glasspc::test {
 
 struct PmEnv {
   static constexpr u64 kGdt = 0x500;
-  static constexpr u64 kRecord = 0x600;     // u32 vector; u64 rsp at +8
+  static constexpr u64 kRecord = 0x600;  // u32 vector; u64 rsp at +8
   static constexpr u64 kTss = 0x700;
-  static constexpr u64 kIdt = 0x800;        // 256 entries (16 bytes each in long mode)
-  static constexpr u64 kStubs = 0x9000;     // 32 bytes per vector
+  static constexpr u64 kIdt = 0x800;     // 256 entries (16 bytes each in long mode)
+  static constexpr u64 kStubs = 0x9000;  // 32 bytes per vector
   static constexpr u64 kRing0Stack = 0x6000;
   static constexpr u16 kCode32 = 0x10, kData = 0x18, kCode64 = 0x20, kUserCode32 = 0x2b,
                        kUserData = 0x33, kUserCode64 = 0x3b, kTssSel = 0x40;

@@ -25,7 +25,7 @@ TEST_CASE("timing: one cycle per instruction stops exactly at the deadline") {
 }
 
 TEST_CASE("timing: cycle classes (ALU 1, taken branch +1, divide 20)") {
-  CpuTestMachine m;  // 1 GHz
+  CpuTestMachine m;                    // 1 GHz
   m.load(0x1000, {0x40, 0xeb, 0xfd});  // inc eax (1); jmp (1 + 1 taken)
   m.boot_flat32(0x1000);
   REQUIRE(m.cpu().run(m.machine().clock().now() + 3000 * 1000) == CpuRunExit::Deadline);

@@ -348,3 +348,27 @@ TEST_CASE("help requests print their list and stop parsing") {
   CHECK(error_of({"-m", "x", "--help"}) ==
         "-m x: expected a size in MiB or with a suffix K, M, G or T");
 }
+
+TEST_CASE("option -rtc base= takes utc, localtime or a fixed date") {
+  CHECK(config_of({}).rtc.base == RtcConfig::Base::Utc);
+  CHECK(config_of({"-rtc", "base=localtime"}).rtc.base == RtcConfig::Base::LocalTime);
+  CHECK(config_of({"-rtc", "base=localtime", "-rtc", "utc"}).rtc.base == RtcConfig::Base::Utc);
+  const RtcConfig fixed = config_of({"-rtc", "base=2006-06-17T16:01:21"}).rtc;
+  CHECK(fixed.base == RtcConfig::Base::Fixed);
+  CHECK(fixed.fixed_seconds == 1150560081);  // date -u -d 2006-06-17T16:01:21 +%s
+  CHECK(config_of({"-rtc", "base=2000-02-29"}).rtc.fixed_seconds == 951782400);
+  CHECK(config_of({"-rtc", "base=1970-01-01T00:00:00"}).rtc.fixed_seconds == 0);
+}
+
+TEST_CASE("option -rtc errors") {
+  const std::string expected =
+      ": base expects utc, localtime or a date as 2006-06-17T16:01:21 or 2006-06-17";
+  CHECK(error_of({"-rtc", "base=tomorrow"}) == "-rtc base=tomorrow" + expected);
+  CHECK(error_of({"-rtc", "base=2006-02-29"}) == "-rtc base=2006-02-29" + expected);
+  CHECK(error_of({"-rtc", "base=2006-06-17T24:00:00"}) ==
+        "-rtc base=2006-06-17T24:00:00" + expected);
+  CHECK(error_of({"-rtc", "base=2006-6-17"}) == "-rtc base=2006-6-17" + expected);
+  CHECK(error_of({"-rtc", "base=2006-06-17T16:01"}) == "-rtc base=2006-06-17T16:01" + expected);
+  CHECK(error_of({"-rtc", "clock=vm"}).starts_with("-rtc clock=vm: "));
+  CHECK(error_of({"-rtc"}) == "-rtc: requires an argument");
+}

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "devices/uart16550.h"
 #include "firmware/load_error.h"
 #include "frontend/app.h"
 
@@ -146,4 +147,32 @@ TEST_CASE("glasspc runs a multiboot kernel to its isa-debug-exit status") {
   const int status = run_glasspc(
       {"-kernel", kernel.path(), "-nodefaults", "-device", "isa-debug-exit", "-pacing", "fast"});
   CHECK(status == ((0x20 << 1) | 1));
+}
+
+TEST_CASE("the board wires COM1/COM3 to IRQ 4 and COM2/COM4 to IRQ 3, behind OUT2") {
+  const TempFile bios(std::vector<u8>(64 * 1024, 0xf4));
+  MachineConfig config = quiet_config();
+  config.bios = bios.path();
+  config.serials = {{0, ""}, {1, ""}, {2, ""}, {3, ""}};
+  PcBoard board(config);
+  Machine& machine = board.machine();
+  CHECK(machine.ports().owner(0x20) == "pic.master");
+  CHECK(machine.ports().owner(0x40) == "pit");
+  CHECK(machine.ports().owner(0x70) == "rtc");
+  CHECK(machine.ports().owner(0x64) == "i8042");
+  IsaIrqs& irqs = board.platform().isa_irqs();
+  for (unsigned index = 0; index < kMaxSerialPorts; ++index) {
+    INFO("COM" << index + 1);
+    const u16 base = kComPorts[index].iobase;
+    const unsigned irq = kComPorts[index].irq;
+    const unsigned other = irq == 4 ? 3 : 4;
+    machine.ports().write(base + uart::kIerDlm, uart::kIerThre, 1);  // THR is empty: pending
+    CHECK_FALSE(irqs.line(irq).level());  // OUT2 clear: the UART does not drive the bus
+    machine.ports().write(base + uart::kMcr, uart::kMcrOut2, 1);
+    CHECK(irqs.line(irq).level());
+    CHECK_FALSE(irqs.line(other).level());
+    machine.ports().write(base + uart::kMcr, 0, 1);
+    CHECK_FALSE(irqs.line(irq).level());
+    machine.ports().write(base + uart::kIerDlm, 0, 1);
+  }
 }

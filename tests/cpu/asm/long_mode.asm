@@ -72,6 +72,22 @@ lm64:
   mov rcx, 0xc0000080
   rdmsr
   mov [0x3010], eax
+  ; Far return into compatibility mode (32-bit code under IA-32e), then back with a far jump.
+  mov rsp, 0x7000
+  push 0x08
+  lea rax, [rel compat32]
+  push rax
+  retfq
+bits 32
+compat32:
+  mov eax, 0x11223344
+  mov [0x3020], eax
+  mov eax, esp
+  mov [0x3024], eax
+  jmp 0x18:back64
+bits 64
+back64:
+  mov qword [0x3028], 0x64
   hlt
 ud_handler:
   mov [0x3018], rsp
