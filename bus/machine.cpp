@@ -122,20 +122,31 @@ MachineExit Machine::run(RunPacer& pacer) {
 
     const Picoseconds deadline =
         std::min(m_scheduler.next_deadline(), saturating_add(m_clock.now(), m_options.slice));
-    bool all_halted = true;
+    // vCPUs take turns of at most one quantum of the shared clock, round after round, until the
+    // deadline: each turn advances the clock, so one vCPU running to the deadline would starve
+    // the others. A lone vCPU runs straight to the deadline.
     const std::size_t count = m_cpus.size();
-    for (std::size_t turn = 0; turn < count; ++turn) {
-      const std::size_t index = (m_next_cpu + turn) % count;
-      const CpuRunExit exit = m_cpus[index]->run(deadline);
-      if (exit == CpuRunExit::Shutdown) {
-        const std::string reason = fmt::format("triple fault on cpu {}", index);
-        if (m_options.no_reboot) return MachineExit{MachineExit::Reason::Shutdown, 0, reason};
-        request_reset(reason);
+    const Picoseconds quantum = count > 1 ? m_options.smp_quantum : kNever;
+    bool all_halted = true;
+    do {
+      all_halted = true;
+      for (std::size_t turn = 0; turn < count; ++turn) {
+        const std::size_t index = (m_next_cpu + turn) % count;
+        const Picoseconds turn_end = std::min(deadline, saturating_add(m_clock.now(), quantum));
+        const CpuRunExit exit = m_cpus[index]->run(turn_end);
+        if (exit == CpuRunExit::Shutdown) {
+          const std::string reason = fmt::format("triple fault on cpu {}", index);
+          if (m_options.no_reboot) return MachineExit{MachineExit::Reason::Shutdown, 0, reason};
+          request_reset(reason);
+        }
+        if (exit != CpuRunExit::Halted) all_halted = false;
+        if (m_exit_requested || m_reset_requested) break;
       }
-      if (exit != CpuRunExit::Halted) all_halted = false;
-      if (m_exit_requested || m_reset_requested) break;
-    }
-    if (count > 0) m_next_cpu = (m_next_cpu + 1) % count;
+      if (count > 0) m_next_cpu = (m_next_cpu + 1) % count;
+      // A device may have armed a nearer timer meanwhile (a UART starting to transmit); the
+      // vCPUs stop at it, and it must fire before anyone runs again.
+    } while (!all_halted && !m_exit_requested && !m_reset_requested &&
+             m_clock.now() < std::min(deadline, m_scheduler.next_deadline()));
     if (m_exit_requested || m_reset_requested) continue;
 
     // Nothing runs until the next timer: let the pacer decide whether to jump there (or to wait

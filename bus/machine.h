@@ -56,6 +56,9 @@ struct MachineExit {
 struct MachineOptions {
   // Longest stretch a vCPU runs before the machine looks at the host and the other vCPUs.
   Picoseconds slice = 1 * kPsPerMs;
+  // With several vCPUs: the longest turn one vCPU takes before the next one runs. Shorter turns
+  // answer IPIs and spinlocks sooner and cost more switches.
+  Picoseconds smp_quantum = 20 * kPsPerUs;
   // What a triple fault or reset request does: reset the machine (false) or end run() (true,
   // QEMU's -no-reboot).
   bool no_reboot = false;

@@ -61,6 +61,8 @@ void X86Cpu::serialize(Archive& ar) {
   ar.field("total_cycles", m_total_cycles);
   ar.field("retired", m_retired);
   ar.field("shadow_at", m_shadow_at);
+  ar.optional_field("debug_shadow_at", m_debug_shadow_at, ~u64{0});
+  ar.optional_field("deferred_db", m_deferred_db, u64{0});
   ar.field("halted", m_halted);
   ar.field("shutdown", m_shutdown);
   ar.field("wait_for_sipi", m_wait_for_sipi);

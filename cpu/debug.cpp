@@ -125,8 +125,16 @@ void X86Cpu::debug_step() {
   // way), produces no trap.
   if (m_retired == retired || m_events_delivered != events || m_shutdown) return;
   if (rf) m_rflags &= ~flag::RF;  // RF lasts for one instruction (SDM Vol. 3B 18.3.1.1)
-  const u64 bits = m_db_hits | (tf ? kDr6Bs : 0);
+  // After MOV SS / POP SS the single-step trap of that instruction is dropped and its data
+  // breakpoint hits wait for the next instruction (SDM Vol. 3A 6.8.3).
+  if (m_debug_shadow_at == m_retired) {
+    m_deferred_db |= m_db_hits;
+    m_db_hits = 0;
+    return;
+  }
+  const u64 bits = m_db_hits | m_deferred_db | (tf ? kDr6Bs : 0);
   m_db_hits = 0;
+  m_deferred_db = 0;
   if (!bits) return;
   s.dr6 = (s.dr6 & ~u64{0xf}) | bits;
   m_halted = false;

@@ -152,7 +152,7 @@ bool mov_sreg_rm(X86Cpu& c, const Insn& i) {
   u16 sel;
   if (!c.read_rm(i, sel)) return false;
   if (!c.load_data_segment(seg, sel)) return false;
-  if (seg == kSs) c.set_interrupt_shadow();
+  if (seg == kSs) c.set_stack_switch_shadow();
   return true;
 }
 
@@ -172,7 +172,7 @@ bool pop_sreg(X86Cpu& c, const Insn& i) {
     c.s.gpr[kRsp] = old_sp;
     return false;
   }
-  if (seg == kSs) c.set_interrupt_shadow();
+  if (seg == kSs) c.set_stack_switch_shadow();
   return true;
 }
 

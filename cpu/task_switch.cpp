@@ -84,7 +84,7 @@ bool X86Cpu::task_switch(u16 selector, const Descriptor& tss_in, TaskSwitchReaso
     for (unsigned r = 0; r < 8 && ok; ++r) ok = read_sys(nb + 0x28 + 4 * r, img.gpr[r]);
     for (unsigned sg = 0; sg < 6 && ok; ++sg) ok = read_sys(nb + 0x48 + 4 * sg, img.seg[sg]);
   } else {
-    u16 ip, fl, v;
+    u16 ip = 0, fl = 0, v = 0;
     ok = read_sys(nb + 0x0e, ip) && read_sys(nb + 0x10, fl) && read_sys(nb + 0x2a, img.ldt);
     img.eip = ip;
     img.eflags = fl;

@@ -9,6 +9,7 @@
 #include "cpu/x86_cpu.h"
 
 #include "bus/clock.h"
+#include "bus/machine.h"
 #include "bus/scheduler.h"
 #include "bus/trace.h"
 #include "cpu/block_cache.h"
@@ -19,13 +20,29 @@ namespace glasspc {
 
 X86Cpu::X86Cpu(const CpuConfig& config, const CpuEnvironment& env)
     : m_config(config), m_env(env), m_blocks(std::make_unique<BlockCache>(env.memory)) {
+  // The memory map reports writes to code pages to one observer: the newest vCPU, which passes
+  // them on to the vCPUs created before it (found through the machine that owns them).
+  if (auto* machine = dynamic_cast<Machine*>(&env.system)) {
+    for (std::size_t i = 0; i < machine->cpu_count(); ++i) {
+      if (auto* peer = dynamic_cast<X86Cpu*>(&machine->cpu(i))) m_peers.push_back(peer);
+    }
+  }
   m_env.memory.set_ram_write_observer(this);
   reset();
 }
 
-X86Cpu::~X86Cpu() = default;
+// The map must not call a destroyed observer (devices may still write RAM while the machine
+// is torn down).
+X86Cpu::~X86Cpu() {
+  m_env.memory.set_ram_write_observer(nullptr);
+}
 
 void X86Cpu::ram_written(u64 ram_offset, u64 length) {
+  code_written(ram_offset, length);
+  for (X86Cpu* peer : m_peers) peer->code_written(ram_offset, length);
+}
+
+void X86Cpu::code_written(u64 ram_offset, u64 length) {
   m_blocks->invalidate_ram(ram_offset, length);
   ++m_chain_epoch;
   end_block();  // the running block may be among them
@@ -119,6 +136,8 @@ void X86Cpu::reset_state(bool init_only) {
   m_nmi_pending = false;
   m_nmi_blocked = false;
   m_shadow_at = ~u64{0};
+  m_debug_shadow_at = ~u64{0};
+  m_deferred_db = 0;
   m_dr_exec = m_dr_data = m_db_hits = 0;
   m_wait_for_sipi = m_config.index != 0;
   update_mode();

@@ -12,7 +12,6 @@
 
 #include <array>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 #include "bus/cpu_core.h"
@@ -59,8 +58,10 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   bool halted() const override { return m_halted || m_wait_for_sipi; }
   void serialize(Archive& archive) override;
 
-  // RamWriteObserver: a write reached a RAM page that holds decoded code.
+  // RamWriteObserver: a write reached a RAM page that holds decoded code (of any vCPU).
   void ram_written(u64 ram_offset, u64 length) override;
+  // Drops this vCPU's decoded blocks on the written pages.
+  void code_written(u64 ram_offset, u64 length);
 
   // --- state (tests, debugger) -----------------------------------------------------------------
   X86State& state() { return s; }
@@ -325,6 +326,13 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
     m_shadow_at = m_retired + 1;
     end_block();
   }
+  // MOV SS and POP SS also hold back debug exceptions (single-step and data breakpoint traps)
+  // until after the next instruction, so that a stack switch (MOV SS; MOV ESP) is never split by
+  // a #DB (SDM Vol. 3A 6.8.3; STI does not do this).
+  void set_stack_switch_shadow() {
+    set_interrupt_shadow();
+    m_debug_shadow_at = m_retired + 1;
+  }
   // String instructions: true when the budget is spent and a REP loop should pause.
   bool rep_should_pause() const { return m_total_cycles + m_extra_cycles >= m_cycle_limit; }
   // Iterations a string instruction may still run before it has to pause (at least 1).
@@ -422,6 +430,8 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   // flushes, map changes, mode or CS changes, dropped blocks.
   u64 m_chain_epoch = 1;
   u64 m_shadow_at = ~u64{0};
+  u64 m_debug_shadow_at = ~u64{0};  // retired count at which debug traps are held back
+  u64 m_deferred_db = 0;            // DR6 bits held back by a MOV SS / POP SS shadow
   u64 m_run_cycles_base = 0;  // m_total_cycles at the start of run()
   Picoseconds m_run_time_base = 0;
   Picoseconds m_deadline = 0;
@@ -440,6 +450,7 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   InterruptAcknowledger* m_acknowledger = nullptr;
 
   std::unique_ptr<class BlockCache> m_blocks;
+  std::vector<X86Cpu*> m_peers;  // vCPUs of the same machine created before this one
 };
 
 }  // namespace glasspc

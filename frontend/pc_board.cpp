@@ -12,10 +12,12 @@
 #include "devices/uart16550.h"
 #include "firmware/bios_rom.h"
 #include "firmware/file_image.h"
+#include "firmware/linux_setup_header.h"
 #include "firmware/load_error.h"
 #include "firmware/multiboot.h"
 #include "firmware/pc_memory_layout.h"
 #include "frontend/char_backends.h"
+#include "frontend/pc_firmware_tables.h"
 
 namespace glasspc {
 
@@ -117,8 +119,11 @@ void PcBoard::add_cpus(const MachineConfig& config) {
 }
 
 void PcBoard::add_platform(const MachineConfig& config) {
-  m_platform =
-      std::make_unique<PcPlatform>(*m_machine, config, firmware::pc_memory_layout(config.ram_size));
+  const firmware::PcMemoryLayout layout = firmware::pc_memory_layout(config.ram_size);
+  m_platform = std::make_unique<PcPlatform>(*m_machine, config, layout);
+  // Without a BIOS nobody else configures the chipset: the board does it for a direct boot.
+  m_chipset = std::make_unique<PcChipset>(*m_machine, *m_platform, config.bios.empty());
+  add_pc_fw_cfg(*m_machine, pc_acpi_platform(config, layout), layout);
 }
 
 void PcBoard::claim_check(std::string_view device, u16 base, u32 count) {
@@ -169,17 +174,52 @@ void PcBoard::read_firmware(const MachineConfig& config) {
   if (config.kernel.empty()) return;
   m_kernel.kernel_path = config.kernel;
   m_kernel.kernel = firmware::read_image_file(config.kernel, "kernel");
+  if (firmware::is_bzimage(m_kernel.kernel)) {
+    read_linux(config);
+    return;
+  }
   if (!firmware::is_multiboot_image(m_kernel.kernel))
-    throw firmware::LoadError("kernel", config.kernel, "not a multiboot image");
+    throw firmware::LoadError("kernel", config.kernel, "not a multiboot or Linux bzImage image");
   m_kernel.cmdline = config.append;
   m_kernel.modules = firmware::parse_multiboot_modules(config.initrd);
   m_kernel.layout = firmware::pc_memory_layout(config.ram_size);
+}
+
+void PcBoard::read_linux(const MachineConfig& config) {
+  firmware::LinuxBootRequest request;
+  request.kernel_path = config.kernel;
+  request.kernel = std::move(m_kernel.kernel);
+  if (!config.initrd.empty()) {
+    request.initrd_path = config.initrd;
+    request.initrd = firmware::read_image_file(config.initrd, "initrd");
+  }
+  request.cmdline = config.append;
+  request.layout = firmware::pc_memory_layout(config.ram_size);
+  request.acpi_rsdp = kDirectBootRsdpAddress;
+  // Placement errors (RAM too small, an initrd that does not fit) before the machine is built.
+  firmware::plan_linux_boot(request);
+  m_linux = std::move(request);
 }
 
 void PcBoard::load_firmware(const MachineConfig& config) {
   Machine& machine = *m_machine;
   if (!config.bios.empty()) firmware::load_bios(machine.memory(), config.bios, std::move(m_bios));
   if (config.kernel.empty()) return;
+  if (config.bios.empty()) {
+    // The tables a BIOS would have built; again after a reset, which hides the shadow RAM
+    // holding them until the chipset's reset hook opens it again.
+    const firmware::AcpiPlatform tables =
+        pc_acpi_platform(config, firmware::pc_memory_layout(config.ram_size));
+    install_direct_boot_tables(machine, tables);
+    machine.add_reset_hook([&machine, tables] { install_direct_boot_tables(machine, tables); });
+  }
+  if (m_linux) {
+    machine.cpu(0).set_boot_state(firmware::load_linux(machine.memory(), *m_linux));
+    machine.add_reset_hook([&machine, request = std::move(*m_linux)] {
+      machine.cpu(0).set_boot_state(firmware::load_linux(machine.memory(), request));
+    });
+    return;
+  }
   machine.cpu(0).set_boot_state(firmware::load_multiboot(machine.memory(), m_kernel));
   // A reset boots the kernel again, as QEMU's does: the images are copied in afresh (the guest
   // may have changed them) and the BSP starts at the entry point again. The kernel's bytes are

@@ -1,6 +1,7 @@
 // Assembles a PC from a MachineConfig: RAM, vCPUs, the legacy platform chips (pc_platform.h),
 // the serial ports and debug devices, the trace, the host chardevs they are wired to, and the
-// firmware (a BIOS ROM or a multiboot kernel booted directly). One line per device, in the order
+// firmware (a BIOS ROM, or a multiboot or Linux kernel booted directly with the ACPI and MP
+// tables in memory; fw_cfg either way). One line per device, in the order
 // a PC's are listed. The UARTs' interrupts go to their standard ISA IRQs (COM1/COM3: IRQ 4,
 // COM2/COM4: IRQ 3) through the platform's IRQ table.
 #pragma once
@@ -8,6 +9,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -15,8 +17,10 @@
 #include "bus/chardev.h"
 #include "bus/input_log.h"
 #include "bus/machine.h"
+#include "firmware/linux_boot.h"
 #include "firmware/multiboot.h"
 #include "frontend/machine_config.h"
+#include "frontend/pc_chipset.h"
 #include "frontend/pc_platform.h"
 
 namespace glasspc {
@@ -45,6 +49,7 @@ class PcBoard {
 
   Machine& machine() { return *m_machine; }
   PcPlatform& platform() { return *m_platform; }
+  PcChipset& chipset() { return *m_chipset; }
   // Where output for chardev `id` goes (the terminal for stdio chardevs).
   CharBackend& backend(const std::string& id);
   // The devices that read chardev `id`, in COM-port order.
@@ -59,6 +64,7 @@ class PcBoard {
   void add_platform(const MachineConfig& config);
   void add_devices(const MachineConfig& config);
   void read_firmware(const MachineConfig& config);
+  void read_linux(const MachineConfig& config);
   void load_firmware(const MachineConfig& config);
   void claim_check(std::string_view device, u16 base, u32 count);
 
@@ -72,10 +78,12 @@ class PcBoard {
   std::string m_trace_description;
   std::vector<u8> m_bios;               // read by read_firmware, mapped by load_firmware
   firmware::MultibootRequest m_kernel;  // likewise; kept for reboots
+  std::optional<firmware::LinuxBootRequest> m_linux;  // set instead when -kernel is a bzImage
   std::unique_ptr<Machine> m_machine;
   // Holds glue the machine's devices call (the CPU's INTR pin); the destructor ends the machine
   // first.
   std::unique_ptr<PcPlatform> m_platform;
+  std::unique_ptr<PcChipset> m_chipset;
 };
 
 }  // namespace glasspc

@@ -1,6 +1,8 @@
 #include "bus/machine.h"
 
 #include <catch2/catch.hpp>
+
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,7 +47,8 @@ class FakeCpu : public CpuCore {
     Clock& clock = m_machine.clock();
     runs.push_back({clock.now(), deadline});
     if (halt) return CpuRunExit::Halted;
-    while (clock.now() < deadline) {
+    // Like the real CPU, stop early at a timer armed while running (a device's side effect).
+    while (clock.now() < std::min(deadline, m_machine.scheduler().next_deadline())) {
       if (m_stop) {
         m_stop = false;
         return CpuRunExit::Stopped;
@@ -54,10 +57,12 @@ class FakeCpu : public CpuCore {
       ++executed;
       if (executed == shutdown_after) return CpuRunExit::Shutdown;
       if (executed == exit_after) m_machine.request_exit(4, "exit port");
+      if (on_instruction) on_instruction(executed);
     }
     return CpuRunExit::Deadline;
   }
   void stop() override { m_stop = true; }
+  std::function<void(u64 executed)> on_instruction;
   void reset() override {
     ++resets;
     if (m_log) m_log->push_back("reset cpu" + std::to_string(m_index));
@@ -231,29 +236,59 @@ TEST_CASE("machine: a pacer that refuses to skip keeps time where it is") {
   CHECK(m.clock().now() == 0);
 }
 
-TEST_CASE("machine: CPUs run in round robin against the shared clock") {
-  Machine m(MachineOptions{.slice = 1 * kPsPerMs});
+TEST_CASE("machine: CPUs take quantum turns on the shared clock") {
+  Machine m(MachineOptions{.slice = 1 * kPsPerMs, .smp_quantum = 250 * kPsPerUs});
   FakeCpu& cpu0 = add_fake_cpu(m);
   FakeCpu& cpu1 = add_fake_cpu(m);
   exit_at(m, 3500 * kPsPerUs);
   FastPacer pacer;
   m.run(pacer);
-  // Each turn a different CPU goes first and uses the slice; the other finds the deadline
-  // already reached.
-  REQUIRE(cpu0.runs.size() == 4);
-  REQUIRE(cpu1.runs.size() == 4);
+  // Turns of one quantum alternate, and each round starts with the other CPU, so neither
+  // starves and both get the same share of the 3.5 ms.
+  REQUIRE(cpu0.runs.size() >= 4);
+  REQUIRE(cpu1.runs.size() >= 4);
   CHECK(cpu0.runs[0].start == 0);
-  CHECK(cpu0.runs[0].deadline == 1 * kPsPerMs);
-  CHECK(cpu1.runs[0].start == 1 * kPsPerMs);  // cpu1 ran after cpu0 in turn 1
-  CHECK(cpu1.runs[1].start == 1 * kPsPerMs);  // and first in turn 2
-  CHECK(cpu1.runs[1].deadline == 2 * kPsPerMs);
-  CHECK(cpu0.runs[1].start == 2 * kPsPerMs);
-  CHECK(cpu0.runs[2].start == 2 * kPsPerMs);
-  CHECK(cpu1.runs[3].deadline == 3500 * kPsPerUs);  // the exit timer bounds the last slice
-  CHECK(cpu0.executed == 2 * kPsPerMs / FakeCpu::kPsPerInstruction);
-  CHECK(cpu1.executed == 1500 * kPsPerUs / FakeCpu::kPsPerInstruction);
+  CHECK(cpu0.runs[0].deadline == 250 * kPsPerUs);
+  CHECK(cpu1.runs[0].start == 250 * kPsPerUs);
+  CHECK(cpu1.runs[1].start == 500 * kPsPerUs);  // second round: cpu1 first
+  CHECK(cpu0.runs[1].start == 750 * kPsPerUs);
+  for (const auto& run : cpu0.runs) CHECK(run.deadline - run.start <= 250 * kPsPerUs);
+  for (const auto& run : cpu1.runs) CHECK(run.deadline - run.start <= 250 * kPsPerUs);
+  CHECK(cpu0.executed == cpu1.executed);
+  CHECK(cpu0.executed + cpu1.executed == 3500 * kPsPerUs / FakeCpu::kPsPerInstruction);
   CHECK(m.clock().instructions() == cpu0.executed + cpu1.executed);
   CHECK(m.clock().now() == 3500 * kPsPerUs);
+}
+
+TEST_CASE("machine: a timer armed by a running CPU fires before the CPUs run on") {
+  Machine m(MachineOptions{.slice = 1 * kPsPerMs, .smp_quantum = 250 * kPsPerUs});
+  FakeCpu& cpu0 = add_fake_cpu(m);
+  add_fake_cpu(m);
+  std::vector<Picoseconds> fired;
+  const TimerId device = m.scheduler().create_timer("dev.tx", [&] {
+    fired.push_back(m.clock().now());
+  });
+  // After 10 instructions cpu0 "writes a device register" that arms a timer 1 us ahead.
+  cpu0.on_instruction = [&](u64 executed) {
+    if (executed == 10) m.scheduler().arm_after(device, 1 * kPsPerUs);
+  };
+  exit_at(m, 2 * kPsPerMs, 7);
+  FastPacer pacer;
+  const MachineExit exit = m.run(pacer);
+  CHECK(exit.status == 7);
+  REQUIRE(fired.size() == 1);
+  CHECK(fired[0] == 100 + 1 * kPsPerUs);
+}
+
+TEST_CASE("machine: a lone CPU runs straight to the slice deadline") {
+  Machine m(MachineOptions{.slice = 1 * kPsPerMs, .smp_quantum = 250 * kPsPerUs});
+  FakeCpu& cpu = add_fake_cpu(m);
+  exit_at(m, 2 * kPsPerMs);
+  FastPacer pacer;
+  m.run(pacer);
+  REQUIRE(cpu.runs.size() == 2);
+  CHECK(cpu.runs[0].deadline == 1 * kPsPerMs);
+  CHECK(cpu.runs[1].deadline == 2 * kPsPerMs);
 }
 
 TEST_CASE("machine: halted CPUs let virtual time jump to the next timer") {

@@ -1,6 +1,7 @@
 // Self-modifying code and code written by other agents (DMA, loaders) invalidate decoded blocks.
 #include <catch2/catch.hpp>
 
+#include "cpu/cpu_factory.h"
 #include "cpu_test_machine.h"
 
 using namespace glasspc;
@@ -44,4 +45,30 @@ TEST_CASE("smc: code written by a loader between runs is re-decoded") {
   m.boot_flat32(0x1000);
   REQUIRE(m.run_until_halt() == CpuRunExit::Halted);
   CHECK((m.regs().gpr[kRax] & 0xff) == 2);
+}
+
+TEST_CASE("smc: with two vCPUs, writes still invalidate the first vCPU's blocks") {
+  Machine machine;
+  machine.memory().allocate_ram(1 << 20);
+  machine.memory().add_ram("ram", 0, 1 << 20, 0);
+  CpuEnvironment env{machine.memory(),    machine.ports(), machine.clock(),
+                     machine.scheduler(), machine.trace(), machine};
+  machine.add_cpu(create_x86_cpu(CpuConfig{}, env));
+  CpuConfig second;
+  second.index = 1;
+  machine.add_cpu(create_x86_cpu(second, env));  // now the map's observer
+  auto& cpu0 = dynamic_cast<X86Cpu&>(machine.cpu(0));
+  const u8 first[] = {0xb0, 0x01, 0xf4};  // mov al, 1; hlt
+  machine.memory().write_bytes(0x1000, first, sizeof(first));
+  CpuBootState boot;
+  boot.rip = 0x1000;
+  cpu0.set_boot_state(boot);
+  REQUIRE(cpu0.run(machine.clock().now() + kPsPerUs) == CpuRunExit::Halted);
+  CHECK((cpu0.state().gpr[kRax] & 0xff) == 1);
+  const u8 patched[] = {0xb0, 0x02, 0xf4};
+  machine.memory().write_bytes(0x1000, patched, sizeof(patched));
+  cpu0.state().rip = 0x1000;
+  cpu0.wake();
+  REQUIRE(cpu0.run(machine.clock().now() + kPsPerUs) == CpuRunExit::Halted);
+  CHECK((cpu0.state().gpr[kRax] & 0xff) == 2);
 }

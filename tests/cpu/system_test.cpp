@@ -369,7 +369,7 @@ TEST_CASE("system: 64-bit call gate from ring 3 to ring 0 and RETFQ back") {
   m.cpu().run(m.machine().clock().now() + kPsPerUs);
   CHECK(PmEnv::vector(m) == PmEnv::kNoVector);
   CHECK(m.read_u64(0x3100) == PmEnv::kRing0Stack - 32);  // SS, RSP, CS, RIP as quadwords
-  CHECK((m.read_u32(0x3108) & 0xffff) == 0);            // null SS with RPL 0
+  CHECK((m.read_u32(0x3108) & 0xffff) == 0);             // null SS with RPL 0
   CHECK(m.read_u64(PmEnv::kRing0Stack - 8) == PmEnv::kUserData);
   CHECK(m.read_u64(PmEnv::kRing0Stack - 16) == 0x7000);
   CHECK(m.read_u64(PmEnv::kRing0Stack - 24) == PmEnv::kUserCode64);
@@ -392,12 +392,51 @@ TEST_CASE("system: a task gate in the IDT switches tasks on an exception") {
     t.m.write_u32(kTss2 + 0x48 + 4 * seg, seg == kCs ? PmEnv::kCode32 : PmEnv::kData);
   }
   t.m.write_u64(PmEnv::kIdt + 8 * 6, (u64{0x58} << 16) | (u64{0x8500} << 32));  // task gate
-  t.m.load(0x1000, {0x0f, 0x0b});  // ud2
+  t.m.load(0x1000, {0x0f, 0x0b});                                               // ud2
   // #UD task: str eax; mov [0x3000], eax; hlt
   t.m.load(0x2200, {0x0f, 0x00, 0xc8, 0xa3, 0x00, 0x30, 0x00, 0x00, 0xf4});
   REQUIRE(t.m.run_until_halt() == CpuRunExit::Halted);
   CHECK((t.at(0x3000) & 0xffff) == 0x58);
-  CHECK((t.at(kTss2) & 0xffff) == PmEnv::kTssSel);       // back link to the interrupted task
-  CHECK(t.at(PmEnv::kTss + 0x20) == 0x1000);             // its EIP: the faulting UD2
+  CHECK((t.at(kTss2) & 0xffff) == PmEnv::kTssSel);  // back link to the interrupted task
+  CHECK(t.at(PmEnv::kTss + 0x20) == 0x1000);        // its EIP: the faulting UD2
   CHECK((t.m.cpu().rflags() & flag::NT) != 0);
+}
+
+TEST_CASE("system: alignment check #AC at CPL 3 with CR0.AM and EFLAGS.AC") {
+  Flat32 t;
+  t.m.regs().cr0 |= cr0::AM;
+  const u32 address = GENERATE(0x3001u, 0x3004u);
+  // mov eax, [address]; jmp $
+  t.m.load(0x1000, {0xa1, static_cast<u8>(address), 0x30, 0x00, 0x00, 0xeb, 0xfe});
+  PmEnv::enter_user(t.m, false);
+  t.m.cpu().set_rflags(flag::AC | flag::kFixed1);
+  t.m.cpu().run(t.m.machine().clock().now() + kPsPerUs);
+  if (address & 3) {
+    CHECK(PmEnv::vector(t.m) == 17);
+    CHECK(PmEnv::frame(t.m, 0, 4) == 0);
+    CHECK(PmEnv::frame(t.m, 1, 4) == 0x1000);
+  } else {
+    CHECK(PmEnv::vector(t.m) == PmEnv::kNoVector);
+  }
+}
+
+TEST_CASE("system: conforming code keeps CPL; a direct far JMP to inner non-conforming code #GPs") {
+  Flat32 t;
+  t.gdt(0x48, 0x00cf9e000000ffffull);  // conforming code, DPL 0
+  const bool conforming = GENERATE(true, false);
+  const u8 sel = conforming ? 0x4b : 0x13;  // RPL 3
+  // jmp far sel:0x2000 (from ring 3)
+  t.m.load(0x1000, {0xea, 0x00, 0x20, 0x00, 0x00, sel, 0x00});
+  t.m.load(0x2000, {0xeb, 0xfe});  // jmp $
+  PmEnv::enter_user(t.m, false);
+  t.m.cpu().run(t.m.machine().clock().now() + kPsPerUs);
+  if (conforming) {
+    CHECK(PmEnv::vector(t.m) == PmEnv::kNoVector);
+    CHECK(t.m.cpu().cpl() == 3);
+    CHECK(t.m.regs().seg[kCs].selector == 0x4b);  // RPL = CPL
+    CHECK(t.m.regs().rip == 0x2000);
+  } else {
+    CHECK(PmEnv::vector(t.m) == 13);
+    CHECK(PmEnv::frame(t.m, 0, 4) == 0x10);
+  }
 }

@@ -14,6 +14,7 @@
 #include "devices/uart16550.h"
 #include "firmware/load_error.h"
 #include "frontend/app.h"
+#include "tests/firmware/linux/bzimage_builder.h"
 
 using namespace glasspc;
 
@@ -113,7 +114,8 @@ TEST_CASE("board errors name what is wrong in one line") {
 
   const TempFile not_a_kernel(std::vector<u8>(4096, 0x90));
   config.kernel = not_a_kernel.path();
-  CHECK_THROWS_WITH(PcBoard(config), "kernel '" + not_a_kernel.path() + "': not a multiboot image");
+  CHECK_THROWS_WITH(PcBoard(config), "kernel '" + not_a_kernel.path() +
+                                         "': not a multiboot or Linux bzImage image");
 
   const TempFile bios(std::vector<u8>(64 * 1024, 0xf4));
   config = quiet_config();
@@ -175,4 +177,25 @@ TEST_CASE("the board wires COM1/COM3 to IRQ 4 and COM2/COM4 to IRQ 3, behind OUT
     CHECK_FALSE(irqs.line(irq).level());
     machine.ports().write(base + uart::kIerDlm, 0, 1);
   }
+}
+
+TEST_CASE("a bzImage boots through the Linux loader with the ACPI tables in place") {
+  MachineConfig config = quiet_config();
+  const TempFile kernel(firmware::test::build_bzimage(firmware::test::FakeBzImage{}));
+  const TempFile initrd(std::vector<u8>(8192, 0x5a));
+  config.kernel = kernel.path();
+  config.initrd = initrd.path();
+  config.append = "console=ttyS0";
+  PcBoard board(config);
+  MemoryMap& memory = board.machine().memory();
+  // The zero page holds the setup header and the RSDP address the board placed.
+  CHECK(memory.read(0x7000 + 0x202, 4) == 0x53726448);  // "HdrS"
+  CHECK(memory.read(0x7000 + 0x070, 8) == 0xF0000);     // boot_params.acpi_rsdp_addr
+  CHECK(memory.read(0x7000 + 0x21C, 4) == 8192);        // ramdisk_size
+  char cmdline[14] = {};
+  memory.read_bytes(0x20000, cmdline, 13);
+  CHECK(std::string(cmdline) == "console=ttyS0");
+  char rsdp[8];
+  memory.read_bytes(0xF0000, rsdp, 8);
+  CHECK(std::string(rsdp, 8) == "RSD PTR ");
 }
