@@ -298,8 +298,10 @@ void X86Cpu::cpuid(u32 leaf, u32 subleaf, u32 out[4]) const {
       out[1] = (8u << 8) | (1u << 16) | (m_config.index << 24);  // CLFLUSH 64 bytes, APIC ID
       // ECX: CX16 (13), MOVBE (22), POPCNT (23).
       out[2] = (1u << 13) | (1u << 22) | (1u << 23);
-      // EDX: PSE, TSC, MSR, PAE, CX8, APIC, SEP, MTRR, PGE, CMOV, PAT, PSE-36, CLFSH.
-      out[3] = (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 8) | (1u << 9) | (1u << 11) |
+      // EDX: PSE, TSC, MSR, PAE, CX8, SEP, MTRR, PGE, CMOV, PAT, PSE-36, CLFSH. APIC (bit 9) stays
+      // clear until this core routes its xAPIC page, APIC MSRs and CR8 to its local APIC
+      // (bus/local_apic.h); guests then use the 8259, which reaches the CPU through LINT0.
+      out[3] = (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 8) | (1u << 11) |
                (1u << 12) | (1u << 13) | (1u << 15) | (1u << 16) | (1u << 17) | (1u << 19);
       break;
     case 7:
