@@ -207,6 +207,12 @@ bool X86Cpu::write_msr(u32 index, u64 value) {
       s.misc_enable = value;
       return true;
     case 0x277:
+      // Each of the eight entries must be a defined memory type: UC 0, WC 1, WT 4, WP 5, WB 6,
+      // UC- 7; 2, 3 and 8..0xFF are reserved and #GP(0) (SDM Vol. 3A 13.12.2, IA32_PAT MSR).
+      for (unsigned entry = 0; entry < 8; ++entry) {
+        const u64 type = (value >> (8 * entry)) & 0xff;
+        if (type == 2 || type == 3 || type > 7) return gp(0);
+      }
       s.pat = value;
       return true;
     case 0x2ff:
