@@ -55,72 +55,8 @@ int1_next:
 
     ret
 
-db_reset:
-    xor eax, eax
-    mov [db_count], eax
-    mov [bp_count], eax
-    mov dword [db_eip], -1
-    mov dr6, eax
-    mov dword [db_dr6], 0
-    mov dword [db_dr7], -1
-    ret
-
-; #DB: records DR6/DR7/EIP, clears DR6, sets RF so that an instruction breakpoint lets the
-; instruction run when the handler returns.
-db_handler:
-    push eax
-    mov eax, [esp + 4]
-    mov [db_eip], eax
-    mov eax, [db_count]
-    cmp eax, 8
-    jae .full
-    push ebx
-    mov ebx, [esp + 8]
-    mov [db_eips + eax * 4], ebx
-    pop ebx
-.full:
-    inc dword [db_count]
-    mov eax, [flag]
-    mov [db_flag_seen], eax
-    mov eax, [watch4]
-    mov [db_watch4_seen], eax
-    mov eax, dr6
-    mov [db_dr6], eax
-    mov eax, dr7
-    mov [db_dr7], eax
-    xor eax, eax
-    mov dr6, eax
-    or dword [esp + 12], EFL_RF
-    pop eax
-    iretd
-
-bp_handler:
-    push eax
-    mov eax, [esp + 4]
-    mov [bp_eip], eax
-    inc dword [bp_count]
-    pop eax
-    iretd
-
-align 4
-flag: dd 0
-db_count: dd 0
-db_eip: dd 0
-db_eips: times 8 dd 0
-db_flag_seen: dd -1
-db_watch4_seen: dd 0
-db_dr6: dd 0
-db_dr7: dd 0
-bp_count: dd 0
-bp_eip: dd 0
-align 16
-watch4: dd 0
-    dd 0
-    db 0, 0
-watch2: dw 0                        ; 2-byte aligned
-    dw 0
-    db 0
-watch1: db 0
-    db 0, 0
+; A missed #DB must leave no DR6 bits set for the BD/BS checks to find.
+%define DB_DR6_UNSEEN 0
+%include "debug_trap.inc"
 
 %include "lib/end.inc"
