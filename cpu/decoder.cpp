@@ -112,16 +112,23 @@ DecodeStatus decode_insn(const u8* bytes, unsigned avail, CodeSize mode, Insn& o
 opcode:
   unsigned op = b;
   const OpcodeInfo* e;
+  const SsePrefix column = rep == pfx::kRep     ? kPrefixF3
+                           : rep == pfx::kRepne ? kPrefixF2
+                           : opsize             ? kPrefix66
+                                                : kPrefixNone;
   if (b == 0x0f) {
     if (!r.u8_(b)) return fail();
     op = 0x100 | b;
     e = &t.op[op];
-    if (b == 0x38) {
+    if (b == 0x38 || b == 0x3a) {
+      const bool map38 = b == 0x38;
       if (!r.u8_(b)) return fail();
-      op = 0x200 | b;
-      e = (b == 0xf0 || b == 0xf1) && rep != pfx::kRepne ? &t.movbe[b & 1] : nullptr;
-    } else if (b == 0x3a) {
-      e = nullptr;
+      op = (map38 ? 0x200 : 0x300) | b;
+      e = &(map38 ? t.map_0f38 : t.map_0f3a)[b][column];
+      if (column == kPrefix66 && !(e->flags & opf::kKeep66)) opsize = false;
+    } else if (t.prefixed_0f_row[b]) {
+      e = &t.prefixed_0f[b][column];
+      if (column == kPrefix66 && !(e->flags & opf::kKeep66)) opsize = false;
     }
   } else if (b == 0x63 && m64) {
     e = &t.movsxd;
@@ -226,6 +233,19 @@ opcode:
       }
       insn.disp = static_cast<i32>(disp);
       if (insn.base == kRsp || insn.base == kRbp) default_seg = kSs;
+    }
+    if (flags & opf::kX87) {
+      // SDM Vol. 2A A.4.1/A.4.2: mod != 3 selects by reg, mod == 3 by the whole low six bits.
+      handlers = insn.mod == 3 ? &t.x87_reg[op - 0xd8][m & 0x3f] : &t.x87_mem[op - 0xd8][(m >> 3) & 7];
+      if (!handlers->h[0]) {
+        insn.handler = t.x87_unavailable;
+        insn.len = static_cast<u8>(r.pos);
+        insn.ends_block = true;
+        out = insn;
+        return DecodeStatus::Ok;
+      }
+      flags |= handlers->flags;
+      cycles = handlers->cycles;
     }
     if (flags & opf::kGroup) {
       handlers = &t.group[e->group][(m >> 3) & 7];

@@ -28,7 +28,14 @@ constexpr u32 kGroup = 1u << 14;     // ModRM.reg selects the handler in a group
 constexpr u32 kRegInOp = 1u << 15;   // register number in opcode bits 2:0 (+REX.B), as rm
 constexpr u32 kModrmReg = 1u << 16;  // ModRM always names registers (MOV CR/DR)
 constexpr u32 kByte = 1u << 17;      // byte-sized operation (operand size does not select)
+constexpr u32 kX87 = 1u << 18;       // D8-DF escape: the handler comes from the x87 tables
+constexpr u32 kKeep66 = 1u << 19;    // in a 66 column, 66 still selects 16-bit operands (MOVBE)
 }  // namespace opf
+
+// Mandatory-prefix columns of the SSE-era opcode tables (SDM Vol. 2A 2.1.2, 3.1.1.1 "NP", "66",
+// "F3", "F2"): F2/F3 (the last one given) select their column; otherwise 66 does. A 66 used this
+// way is not an operand-size prefix for that instruction.
+enum SsePrefix : u8 { kPrefixNone = 0, kPrefix66 = 1, kPrefixF3 = 2, kPrefixF2 = 3 };
 
 struct OpcodeInfo {
   std::array<Handler, 3> h{};  // for operand sizes 16, 32, 64 (byte ops: all the same)
@@ -65,8 +72,19 @@ struct OpcodeTable {
   std::array<OpcodeInfo, 512> op{};  // 0x00-0xff one-byte map, 0x100-0x1ff the 0F map
   std::array<std::array<OpcodeInfo, 8>, kGroupCount> group{};
   OpcodeInfo movsxd;                  // 63 in 64-bit mode
-  std::array<OpcodeInfo, 2> movbe{};  // 0F 38 F0/F1
+  // 0F xx opcodes whose meaning depends on the mandatory prefix: rows with prefixed_0f_row set
+  // are looked up here by SsePrefix column; an empty column is #UD.
+  std::array<std::array<OpcodeInfo, 4>, 256> prefixed_0f{};
+  std::array<bool, 256> prefixed_0f_row{};
+  // The three-byte maps 0F 38 xx and 0F 3A xx (Insn::opcode 0x200 | xx and 0x300 | xx), by column.
+  std::array<std::array<OpcodeInfo, 4>, 256> map_0f38{};
+  std::array<std::array<OpcodeInfo, 4>, 256> map_0f3a{};
+  // x87 escapes D8-DF (SDM Vol. 2A A.4): memory forms by ModRM.reg, register forms by ModRM
+  // bits 5:0. Unlisted encodings are #UD (#NM first when CR0.EM or CR0.TS is set).
+  std::array<std::array<OpcodeInfo, 8>, 8> x87_mem{};
+  std::array<std::array<OpcodeInfo, 64>, 8> x87_reg{};
   Handler undefined = nullptr;        // raises #UD
+  Handler x87_unavailable = nullptr;  // unlisted D8-DF encodings: #NM per CR0.EM/TS, else #UD
 };
 
 const OpcodeTable& opcode_table();
@@ -81,6 +99,25 @@ void register_system_ops(OpcodeTable& t);
 void register_segment_ops(OpcodeTable& t);
 void register_shift_ops(OpcodeTable& t);
 void register_fast_syscall_ops(OpcodeTable& t);
+void register_x87_ops(OpcodeTable& t);         // cpu/ops_x87*.cpp
+void register_sse_float_ops(OpcodeTable& t);   // cpu/ops_sse_float*.cpp
+void register_simd_int_ops(OpcodeTable& t);    // cpu/ops_simd_int*.cpp (MMX, SSE2 integer)
+void register_simd_ext_ops(OpcodeTable& t);    // cpu/ops_simd_ext*.cpp (0F 38 / 0F 3A maps)
+void register_fpu_state_ops(OpcodeTable& t);   // cpu/ops_fpu_state.cpp (FXSAVE, XSAVE, MXCSR)
+
+// Registration helper for the prefixed tables: one handler for every operand size.
+inline void set_prefixed(std::array<OpcodeInfo, 4>& row, SsePrefix column, Handler h, u32 flags,
+                         u8 cycles = 1) {
+  row[column].h = {h, h, h};
+  row[column].flags = flags;
+  row[column].cycles = cycles;
+}
+// For 0F xx rows: marks the row as prefix-selected.
+inline void set_sse(OpcodeTable& t, u8 opcode, SsePrefix column, Handler h, u32 flags,
+                    u8 cycles = 1) {
+  t.prefixed_0f_row[opcode] = true;
+  set_prefixed(t.prefixed_0f[opcode], column, h, flags, cycles);
+}
 
 // Helpers for the registration functions.
 template <typename F>

@@ -16,6 +16,11 @@ OpcodeTable build() {
   register_control_ops(t);
   register_segment_ops(t);
   register_fast_syscall_ops(t);
+  register_x87_ops(t);  // after system ops: replaces the "no FPU" D8-DF and 9B entries
+  register_sse_float_ops(t);
+  register_simd_int_ops(t);
+  register_simd_ext_ops(t);
+  register_fpu_state_ops(t);
   return t;
 }
 

@@ -338,10 +338,14 @@ void register_bit_ops(OpcodeTable& t) {
     set_v(
         t.op[0x1c8 + r], []<typename T>() { return &bswap<T>; }, opf::kRegInOp);
   }
-  set_v(
-      t.movbe[0], []<typename T>() { return &movbe<T>; }, opf::kModrm);
-  set_v(
-      t.movbe[1], []<typename T>() { return &movbe<T>; }, opf::kModrm);
+  // MOVBE: 0F 38 F0/F1 without a mandatory prefix; 66 selects 16-bit operands (SDM Vol. 2B).
+  for (unsigned op : {0xf0u, 0xf1u}) {
+    for (SsePrefix column : {kPrefixNone, kPrefix66}) {
+      set_v(
+          t.map_0f38[op][column], []<typename T>() { return &movbe<T>; },
+          opf::kModrm | opf::kKeep66);
+    }
+  }
   for (unsigned cc = 0; cc < 16; ++cc) {
     set_b(t.op[0x190 + cc], &setcc, opf::kModrm);
     set_v(

@@ -567,7 +567,8 @@ void register_system_ops(OpcodeTable& t) {
   set_b(t.op[0x10b], &undefined, kEnd);           // UD2
   set_b(t.op[0x1b9], &undefined, kModrm | kEnd);  // UD1
   set_b(t.op[0x1ff], &undefined, kModrm | kEnd);  // UD0
-  for (unsigned op = 0xd8; op <= 0xdf; ++op) set_b(t.op[op], &x87_escape, kModrm | kEnd);
+  for (unsigned op = 0xd8; op <= 0xdf; ++op) set_b(t.op[op], &x87_escape, kModrm | opf::kX87);
+  t.x87_unavailable = &x87_escape;
   set_b(t.op[0x9b], &fwait, 0);
 }
 

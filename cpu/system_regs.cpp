@@ -14,6 +14,7 @@ namespace {
 
 // Bits of CR4 this core implements (SDM Vol. 3A 2.5); any other bit set is #GP(0).
 constexpr u64 kCr4Supported = cr4::TSD | cr4::PSE | cr4::PAE | cr4::PGE | cr4::PCE | cr4::UMIP |
+                              cr4::OSFXSR | cr4::OSXMMEXCPT |
                               cr4::FSGSBASE | cr4::SMEP | cr4::SMAP;
 constexpr u64 kMaxPhysMask = (u64{1} << 40) - 1;
 

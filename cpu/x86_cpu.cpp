@@ -118,6 +118,14 @@ void X86Cpu::reset_state(bool init_only) {
     s.mtrr_def_type = old.mtrr_def_type;
     s.mtrr_fixed = old.mtrr_fixed;
     s.mtrr_var = old.mtrr_var;
+    // INIT leaves the x87, MMX and SSE state alone (SDM Vol. 3A Table 10-1).
+    s.x87 = old.x87;
+    s.xmm = old.xmm;
+    s.mxcsr = old.mxcsr;
+    s.xcr0 = old.xcr0;
+  } else {
+    s.x87.fcw = 0x0040;  // power-up values: FTW 5555H, every register +0.0 (SDM Vol. 3A
+    s.x87.ftw = 0xff;    // Table 10-1)
   }
   s.cr0 = 0x60000010;  // CD, NW, ET
   s.gpr[kRdx] = 0x000006a0;

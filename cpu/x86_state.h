@@ -6,6 +6,8 @@
 #include <array>
 
 #include "bus/types.h"
+#include "cpu/float/fp_types.h"
+#include "cpu/simd/vec128.h"
 
 namespace glasspc {
 
@@ -102,6 +104,29 @@ struct TableRegister {
   u16 limit = 0xffff;
 };
 
+// x87 FPU registers (SDM Vol. 1 8.1). `reg` holds the physical registers R0-R7; ST(i) is
+// reg[(TOP + i) & 7] with TOP in FSW bits 13:11. The tag word is kept in its abridged form (one
+// bit per physical register, set = not empty, as FXSAVE stores it); the full two-bit form that
+// FSTENV/FSAVE write is derived from the register contents (SDM Vol. 1 8.1.7, 10.5.1.1). MMX
+// registers alias the significands of R0-R7 (SDM Vol. 1 9.5).
+struct X87State {
+  std::array<fp::F80, 8> reg{};
+  u16 fcw = 0x037f;  // FNINIT value; power-up is 0x0040 (SDM Vol. 3A Table 10-1)
+  u16 fsw = 0;
+  u8 ftw = 0;      // abridged tag: bit i set = R(i) is valid
+  u16 fop = 0;     // last non-control instruction opcode (11 bits)
+  u64 fip = 0;     // last instruction pointer (offset) and selector
+  u16 fcs = 0;
+  u64 fdp = 0;     // last data operand pointer and selector
+  u16 fds = 0;
+
+  unsigned top() const { return (fsw >> 11) & 7; }
+  void set_top(unsigned t) { fsw = static_cast<u16>((fsw & ~0x3800u) | ((t & 7u) << 11)); }
+  unsigned phys(unsigned i) const { return (top() + i) & 7; }
+  fp::F80& st(unsigned i) { return reg[phys(i)]; }
+  bool empty(unsigned i) const { return !((ftw >> phys(i)) & 1); }
+};
+
 struct X86State {
   std::array<u64, 16> gpr{};
   u64 rip = 0;
@@ -129,6 +154,12 @@ struct X86State {
   u64 mtrr_def_type = 0;
   std::array<u64, 11> mtrr_fixed{};
   std::array<u64, 16> mtrr_var{};
+
+  // Floating point and SIMD (SDM Vol. 1 ch. 8-12, Vol. 1 13 for XCR0).
+  X87State x87;
+  std::array<simd::Vec128, 16> xmm{};
+  u32 mxcsr = 0x1f80;  // all exceptions masked, round to nearest (SDM Vol. 1 10.2.3.1)
+  u64 xcr0 = 1;        // x87 state is always enabled (SDM Vol. 1 13.3)
 };
 
 }  // namespace glasspc
