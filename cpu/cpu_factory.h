@@ -10,6 +10,7 @@
 namespace glasspc {
 
 class Clock;
+class IrqLine;
 class MemoryMap;
 class PortSpace;
 class Scheduler;
@@ -31,6 +32,9 @@ struct CpuEnvironment {
   Scheduler& scheduler;
   Trace& trace;
   SystemControl& system;
+  // FERR# output (x87 error with CR0.NE = 0, SDM Vol. 1 8.7.1); the board routes it to IRQ 13.
+  // Null when nothing listens.
+  IrqLine* ferr = nullptr;
 };
 
 // Throws std::invalid_argument with a one-line message for an unknown model.

@@ -9,6 +9,7 @@
 #include "cpu/x86_cpu.h"
 
 #include "bus/clock.h"
+#include "bus/irq_line.h"
 #include "bus/machine.h"
 #include "bus/scheduler.h"
 #include "bus/trace.h"
@@ -188,6 +189,10 @@ void X86Cpu::set_boot_state(const CpuBootState& state) {
   }
   update_mode();
   end_block();
+}
+
+void X86Cpu::set_ferr(bool asserted) {
+  if (m_env.ferr) m_env.ferr->set(asserted);
 }
 
 void X86Cpu::set_halted() {

@@ -303,6 +303,9 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   void cpuid(u32 leaf, u32 subleaf, u32 out[4]) const;
   u64 tsc() const;
   void set_halted();  // HLT
+  // Drives the FERR# pin (cpu/x86_cpu.cpp): asserted when an unmasked x87 exception is reported
+  // with CR0.NE = 0 (MS-DOS compatible error reporting, SDM Vol. 1 8.7.1, D.1).
+  void set_ferr(bool asserted);
 
   // --- debug registers (cpu/debug.cpp, SDM Vol. 3B ch. 18) ---------------------------------
   bool read_dr(unsigned n, u64& value);

@@ -1,0 +1,1 @@
+// Tests for the area named by this file (filled in with the handlers).
