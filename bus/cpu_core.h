@@ -7,6 +7,7 @@
 namespace glasspc {
 
 class Archive;
+class LocalApicPort;
 
 enum class CpuRunExit : u8 {
   Deadline,  // virtual time reached the deadline (or the slice ended)
@@ -64,6 +65,10 @@ class CpuCore {
   virtual void nmi() = 0;
   virtual void init() = 0;
   virtual void sipi(u8 vector) = 0;
+
+  // The CPU's own local APIC (bus/local_apic.h): it receives the xAPIC page, IA32_APIC_BASE, the
+  // x2APIC MSRs, IA32_TSC_DEADLINE and CR8. Without one, CPUID reports no APIC.
+  virtual void set_local_apic(LocalApicPort* apic) = 0;
 
   virtual bool halted() const = 0;
   virtual void serialize(Archive& archive) = 0;

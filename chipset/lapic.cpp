@@ -46,6 +46,7 @@ LocalApic::LocalApic(std::string name, const LocalApicConfig& config, CpuCore& c
               [this] { timer_expired(); }) {
   m_bus.add_lapic(*this);
   m_cpu.set_interrupt_acknowledger(this);
+  m_cpu.set_local_apic(this);
   reset();
 }
 

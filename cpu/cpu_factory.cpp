@@ -3,17 +3,14 @@
 
 #include <stdexcept>
 
+#include "cpu/cpu_model.h"
 #include "cpu/x86_cpu.h"
 
 namespace glasspc {
 
 std::unique_ptr<CpuCore> create_x86_cpu(const CpuConfig& config, const CpuEnvironment& env) {
-  // One model exists: the integer/system core described by its CPUID ("max", "glasspc" and
-  // the QEMU default names select it).
-  if (config.model != "max" && config.model != "host" && config.model != "glasspc" &&
-      config.model != "qemu64") {
-    throw std::invalid_argument("unknown CPU model '" + config.model +
-                                "' (known: max, glasspc, qemu64, host)");
+  if (!find_cpu_model(config.model)) {
+    throw std::invalid_argument("unknown CPU model '" + config.model + "' (known: max, v2, base)");
   }
   if (config.frequency_hz == 0) throw std::invalid_argument("CPU frequency must not be zero");
   return std::make_unique<X86Cpu>(config, env);

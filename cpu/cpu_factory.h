@@ -19,6 +19,7 @@ class Trace;
 
 struct CpuConfig {
   u32 index = 0;                           // 0 = bootstrap processor
+  u32 cpu_count = 1;                       // vCPUs in the machine (CPUID topology leaves)
   std::string model = "max";               // -cpu model name
   u64 frequency_hz = 1'000'000'000;        // -cpu ...,freq=; converts cycles to virtual time
   bool one_cycle_per_instruction = false;  // teaching mode: every instruction costs 1 cycle

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "bus/memory_map.h"
+#include "bus/local_apic.h"
 #include "cpu/cpu_inline.h"
 
 namespace glasspc {
@@ -64,7 +65,38 @@ X86Cpu::TlbEntry* X86Cpu::tlb_fill(u64 linear, Access access, unsigned key) {
   e.ram_page = host.ram_offset;
   // Pages watched by a data breakpoint take the slow path, where accesses are checked.
   if (m_dr_data && access != Access::Exec && page_has_data_breakpoint(linear)) e.host = nullptr;
+  // The xAPIC page hides whatever the map has there, for this CPU only (SDM Vol. 3A 11.4.1).
+  if (m_lapic && page == apic_page()) e.host = nullptr;
   return &e;
+}
+
+u64 X86Cpu::apic_page() const {
+  if (!m_lapic || !m_lapic->xapic_mmio_enabled()) return ~u64{0};
+  return m_lapic->apic_base() & ~u64{0xfff} & ((u64{1} << 40) - 1);
+}
+
+// xAPIC registers are 32 bits wide at 16-byte offsets; wider accesses are split into dwords
+// and narrower ones passed on for the LAPIC to judge (SDM Vol. 3A 11.4.1).
+void X86Cpu::apic_read(u64 pa, void* out, unsigned size) {
+  u8* bytes = static_cast<u8*>(out);
+  const u32 offset = static_cast<u32>(pa & kPageMask);
+  for (unsigned done = 0; done < size; done += 4) {
+    const unsigned n = std::min(size - done, 4u);
+    const u32 v = m_lapic->mmio_read(offset + done, n);
+    std::memcpy(bytes + done, &v, n);
+  }
+}
+
+void X86Cpu::apic_write(u64 pa, const void* in, unsigned size) {
+  const u8* bytes = static_cast<const u8*>(in);
+  const u32 offset = static_cast<u32>(pa & kPageMask);
+  for (unsigned done = 0; done < size; done += 4) {
+    const unsigned n = std::min(size - done, 4u);
+    u32 v = 0;
+    std::memcpy(&v, bytes + done, n);
+    m_lapic->mmio_write(offset + done, v, n);
+  }
+  end_block();  // EOI, TPR and ICR writes change what may be delivered next
 }
 
 u64 X86Cpu::phys_read(u64 pa, unsigned size) {
@@ -92,7 +124,9 @@ bool X86Cpu::read_linear_slow(u64 linear, void* out, unsigned size, unsigned key
       // MMIO: the device may look at the clock and arm timers.
       sync_clock();
       const u64 pa = e->phys | (linear & kPageMask);
-      if (chunk == 1 || chunk == 2 || chunk == 4 || chunk == 8) {
+      if (m_lapic && e->phys == apic_page()) {
+        apic_read(pa, dst, chunk);
+      } else if (chunk == 1 || chunk == 2 || chunk == 4 || chunk == 8) {
         const u64 v = m_env.memory.read(pa, chunk);
         std::memcpy(dst, &v, chunk);
       } else {
@@ -144,7 +178,9 @@ bool X86Cpu::write_linear_slow(u64 linear, const void* in, unsigned size, unsign
       // MMIO, ROM, or a RAM page holding decoded code (the map reports it to ram_written).
       sync_clock();
       const u64 pa = e->phys | (linear & kPageMask);
-      if (chunk == 1 || chunk == 2 || chunk == 4 || chunk == 8) {
+      if (m_lapic && e->phys == apic_page()) {
+        apic_write(pa, src, chunk);
+      } else if (chunk == 1 || chunk == 2 || chunk == 4 || chunk == 8) {
         u64 v = 0;
         std::memcpy(&v, src, chunk);
         m_env.memory.write(pa, v, chunk);

@@ -4,6 +4,7 @@
 // (SDM Vol. 2A/2B, one entry per mnemonic).
 #include "cpu/cpu_inline.h"
 #include "cpu/decoder.h"
+#include "cpu/fpu_state.h"
 
 namespace glasspc {
 namespace {
@@ -36,7 +37,7 @@ bool mov_r_cr(X86Cpu& c, const Insn& i) {
       v = c.s.cr4;
       break;
     case 8:
-      v = c.s.cr8;
+      v = c.read_cr8();
       break;
     default:
       return c.ud();
@@ -241,6 +242,10 @@ bool group7(X86Cpu& c, const Insn& i) {
           c.set_flag_bit(flag::AC, i.rm == 3);
           return true;
         }
+        return c.ud();
+      case 2:
+        if (i.rm == 0) return xgetbv(c, i);
+        if (i.rm == 1) return xsetbv(c, i);
         return c.ud();
       case 4:  // SMSW r
         if (umip_blocked(c)) return c.gp(0);
@@ -459,8 +464,8 @@ bool group9_rdpid(X86Cpu& c, const Insn& i) {
 }
 
 // Group 15 (0F AE): RDFSBASE/RDGSBASE/WRFSBASE/WRGSBASE (F3, register form), LFENCE/MFENCE/
-// SFENCE (register form, no prefix) and CLFLUSH (memory /7). Other forms are x87/SSE state
-// instructions, which do not exist here.
+// SFENCE (register form, no prefix), CLFLUSH (memory /7) and the x87/SSE state instructions
+// FXSAVE, FXRSTOR, LDMXCSR, STMXCSR, XSAVE, XRSTOR, XSAVEOPT (memory /0-/6, cpu/fpu_state.h).
 template <typename T>
 bool group15(X86Cpu& c, const Insn& i) {
   const unsigned op = i.reg & 7;
@@ -480,11 +485,26 @@ bool group15(X86Cpu& c, const Insn& i) {
     if (op >= 5 && !(i.prefixes & (pfx::kOpsize | pfx::kRepne))) return true;  // fences
     return c.ud();
   }
-  if (op == 7 && !(i.prefixes & (pfx::kOpsize | pfx::kRep | pfx::kRepne))) {
-    u8 probe;  // CLFLUSH faults like a byte read of the line
-    return c.read_mem(i.seg, c.ea(i), probe);
+  if (i.prefixes & (pfx::kOpsize | pfx::kRep | pfx::kRepne)) return c.ud();
+  switch (op) {
+    case 0:
+      return fxsave(c, i);
+    case 1:
+      return fxrstor(c, i);
+    case 2:
+      return ldmxcsr(c, i);
+    case 3:
+      return stmxcsr(c, i);
+    case 4:
+    case 6:  // XSAVEOPT: without init/modified tracking it saves what XSAVE saves
+      return xsave(c, i);
+    case 5:
+      return xrstor(c, i);
+    default: {
+      u8 probe;  // CLFLUSH faults like a byte read of the line
+      return c.read_mem(i.seg, c.ea(i), probe);
+    }
   }
-  return c.ud();
 }
 
 bool privileged_nop(X86Cpu& c, const Insn&) {  // INVD, WBINVD

@@ -1,11 +1,9 @@
 // Control registers, model-specific registers, CPUID and the time-stamp counter.
 //
-// CPUID describes exactly what this core implements (SDM Vol. 2A CPUID): integer, system and
-// paging features; no x87, MMX or SSE (their opcodes raise #UD, or #NM per CR0.EM/TS), no VME,
-// no PCID, no MCE/MCA, no debug extensions, no RDRAND.
-#include <cstring>
+// CPUID itself is in cpu/cpuid.cpp.
 
 #include "bus/clock.h"
+#include "bus/local_apic.h"
 #include "bus/trace.h"
 #include "cpu/cpu_inline.h"
 
@@ -81,10 +79,18 @@ bool X86Cpu::write_cr(unsigned n, u64 value) {
     case 8:
       if (value & ~u64{0xf}) return gp(0);
       s.cr8 = value;
+      if (m_lapic) {
+        m_lapic->set_cr8(static_cast<u8>(value));
+        end_block();  // a lower priority may let a pending interrupt in
+      }
       return true;
     default:
       return ud();
   }
+}
+
+u64 X86Cpu::read_cr8() const {
+  return m_lapic ? m_lapic->cr8() : s.cr8;
 }
 
 u64 X86Cpu::tsc() const {
@@ -101,7 +107,19 @@ bool X86Cpu::read_msr(u32 index, u64& value) {
       value = tsc();
       return true;
     case 0x1b:
-      value = s.apic_base | (m_config.index == 0 ? 0x100 : 0);
+      value = m_lapic ? m_lapic->apic_base() : s.apic_base | (m_config.index == 0 ? 0x100 : 0);
+      return true;
+    case 0x10a:
+      // IA32_ARCH_CAPABILITIES (SDM Vol. 4 Table 2-2), advertised by CPUID.7.EDX[29]: an
+      // interpreter has no speculative execution, so it is not affected by RDCL (0), SSB (4),
+      // MDS (5), machine-check on page-size change (6), TAA (8), SBDR/FBSDP/PSDP (13-15),
+      // GDS (26) or RFDS (27).
+      value = (1u << 0) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 8) | (1u << 13) |
+              (1u << 14) | (1u << 15) | (1u << 26) | (1u << 27);
+      return true;
+    case 0x6e0:
+      if (!m_lapic) break;
+      value = m_lapic->tsc_deadline();
       return true;
     case 0x3b:
       value = s.tsc_adjust;
@@ -170,6 +188,10 @@ bool X86Cpu::read_msr(u32 index, u64& value) {
     value = s.mtrr_var[index - 0x200];
     return true;
   }
+  if (m_lapic && index >= 0x800 && index <= 0x8ff) {
+    if (!m_lapic->msr_read(index, value)) return gp(0);
+    return true;
+  }
   if (index >= 0x268 && index < 0x270) {
     value = s.mtrr_fixed[3 + index - 0x268];
     return true;
@@ -186,8 +208,20 @@ bool X86Cpu::write_msr(u32 index, u64 value) {
       return true;
     }
     case 0x1b:
+      if (m_lapic) {
+        if (!m_lapic->set_apic_base(value)) return gp(0);
+        s.apic_base = m_lapic->apic_base();
+        flush_tlb(false);  // the xAPIC page moved, appeared or went away
+        end_block();
+        return true;
+      }
       if (value & ~u64{0xffffff000 | 0xc00}) return gp(0);
       s.apic_base = value & ~u64{0x100};
+      return true;
+    case 0x6e0:
+      if (!m_lapic) break;
+      m_lapic->set_tsc_deadline(value);
+      end_block();
       return true;
     case 0x3b:
       s.tsc_offset += static_cast<i64>(value - s.tsc_adjust);
@@ -273,79 +307,16 @@ bool X86Cpu::write_msr(u32 index, u64 value) {
     s.mtrr_var[index - 0x200] = value;
     return true;
   }
+  if (m_lapic && index >= 0x800 && index <= 0x8ff) {
+    if (!m_lapic->msr_write(index, value)) return gp(0);
+    end_block();  // TPR, EOI, self-IPIs and ICR writes change what is deliverable
+    return true;
+  }
   if (index >= 0x268 && index < 0x270) {
     s.mtrr_fixed[3 + index - 0x268] = value;
     return true;
   }
   return gp(0);
-}
-
-void X86Cpu::cpuid(u32 leaf, u32 subleaf, u32 out[4]) const {
-  constexpr u32 kMaxBasic = 7, kMaxExtended = 0x80000008;
-  out[0] = out[1] = out[2] = out[3] = 0;
-  // Leaves above the maximum return the highest basic leaf (SDM Vol. 2A CPUID).
-  if ((leaf > kMaxBasic && leaf < 0x80000000) || leaf > kMaxExtended) leaf = kMaxBasic;
-  auto text = [&](const char* str, u32* dst, unsigned words) {
-    char buf[48] = {};
-    std::strncpy(buf, str, sizeof(buf));
-    std::memcpy(dst, buf, 4 * words);
-  };
-  switch (leaf) {
-    case 0: {
-      out[0] = kMaxBasic;
-      u32 v[3];
-      text("GenuineIntel", v, 3);
-      out[1] = v[0];
-      out[3] = v[1];
-      out[2] = v[2];
-      break;
-    }
-    case 1:
-      out[0] = 0x000006a0;                                       // family 6
-      out[1] = (8u << 8) | (1u << 16) | (m_config.index << 24);  // CLFLUSH 64 bytes, APIC ID
-      // ECX: CX16 (13), MOVBE (22), POPCNT (23).
-      out[2] = (1u << 13) | (1u << 22) | (1u << 23);
-      // EDX: PSE, TSC, MSR, PAE, CX8, SEP, MTRR, PGE, CMOV, PAT, PSE-36, CLFSH. APIC (bit 9) stays
-      // clear until this core routes its xAPIC page, APIC MSRs and CR8 to its local APIC
-      // (bus/local_apic.h); guests then use the 8259, which reaches the CPU through LINT0.
-      out[3] = (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 8) | (1u << 11) |
-               (1u << 12) | (1u << 13) | (1u << 15) | (1u << 16) | (1u << 17) | (1u << 19);
-      break;
-    case 7:
-      if (subleaf == 0) {
-        // EBX: FSGSBASE (0), TSC_ADJUST (1), SMEP (7), SMAP (20). ECX: UMIP (2), RDPID (22).
-        out[1] = (1u << 0) | (1u << 1) | (1u << 7) | (1u << 20);
-        out[2] = (1u << 2) | (1u << 22);
-      }
-      break;
-    case 0x80000000:
-      out[0] = kMaxExtended;
-      break;
-    case 0x80000001:
-      out[2] = (1u << 0) | (1u << 5);  // LAHF/SAHF in 64-bit mode, LZCNT
-      // EDX: SYSCALL (11), NX (20), 1-GByte pages (26), RDTSCP (27), LM (29).
-      out[3] = (1u << 11) | (1u << 20) | (1u << 26) | (1u << 27) | (1u << 29);
-      break;
-    case 0x80000002:
-      text("glasspc x86-64 integer core", out, 4);
-      break;
-    case 0x80000003: {
-      u32 v[8];
-      text("glasspc x86-64 integer core", v, 8);
-      std::memcpy(out, v + 4, 16);
-      break;
-    }
-    case 0x80000004:
-      break;
-    case 0x80000007:
-      out[3] = 1u << 8;
-      break;  // invariant TSC: it follows virtual time
-    case 0x80000008:
-      out[0] = 0x3028;
-      break;  // 40 physical, 48 linear address bits
-    default:
-      break;
-  }
 }
 
 }  // namespace glasspc

@@ -13,14 +13,20 @@
 #include "bus/machine.h"
 #include "bus/scheduler.h"
 #include "bus/trace.h"
+#include "bus/local_apic.h"
 #include "cpu/block_cache.h"
+#include "cpu/cpu_model.h"
 #include "cpu/cpu_inline.h"
 #include "cpu/decoder.h"
 
 namespace glasspc {
 
 X86Cpu::X86Cpu(const CpuConfig& config, const CpuEnvironment& env)
-    : m_config(config), m_env(env), m_blocks(std::make_unique<BlockCache>(env.memory)) {
+    : m_config(config),
+      m_env(env),
+      m_model(find_cpu_model(config.model)),
+      m_blocks(std::make_unique<BlockCache>(env.memory)) {
+  if (!m_model) m_model = &cpu_models().front();
   // The memory map reports writes to code pages to one observer: the newest vCPU, which passes
   // them on to the vCPUs created before it (found through the machine that owns them).
   if (auto* machine = dynamic_cast<Machine*>(&env.system)) {
@@ -188,6 +194,12 @@ void X86Cpu::set_boot_state(const CpuBootState& state) {
     }
   }
   update_mode();
+  end_block();
+}
+
+void X86Cpu::set_local_apic(LocalApicPort* apic) {
+  m_lapic = apic;
+  flush_tlb(false);
   end_block();
 }
 

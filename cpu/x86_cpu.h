@@ -56,6 +56,7 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   void init() override;
   void sipi(u8 vector) override;
   bool halted() const override { return m_halted || m_wait_for_sipi; }
+  void set_local_apic(LocalApicPort* apic) override;
   void serialize(Archive& archive) override;
 
   // RamWriteObserver: a write reached a RAM page that holds decoded code (of any vCPU).
@@ -303,6 +304,8 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   void cpuid(u32 leaf, u32 subleaf, u32 out[4]) const;
   u64 tsc() const;
   void set_halted();  // HLT
+  // CR8 is the local APIC's TPR[7:4] (SDM Vol. 3A 11.8.6.1); a plain register without an APIC.
+  u64 read_cr8() const;
   // Drives the FERR# pin (cpu/x86_cpu.cpp): asserted when an unmasked x87 exception is reported
   // with CR0.NE = 0 (MS-DOS compatible error reporting, SDM Vol. 1 8.7.1, D.1).
   void set_ferr(bool asserted);
@@ -384,6 +387,11 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
     return m_tlb[static_cast<unsigned>(access)][tlb_index(linear)];
   }
   bool page_walk(u64 linear, Access access, unsigned key, u64& phys, bool& global);
+  // The physical page where this CPU's xAPIC registers decode, or ~0 when they do not
+  // (no LAPIC, APIC disabled or in x2APIC mode). Accesses there never reach the MemoryMap.
+  u64 apic_page() const;
+  void apic_read(u64 pa, void* out, unsigned size);
+  void apic_write(u64 pa, const void* in, unsigned size);
 
   void compute_budget();
   bool service_events();  // at a boundary: returns true when an event was taken or state changed
@@ -451,6 +459,8 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   bool m_sipi_pending = false;
   u8 m_sipi_vector = 0;
   InterruptAcknowledger* m_acknowledger = nullptr;
+  LocalApicPort* m_lapic = nullptr;
+  const struct CpuModel* m_model = nullptr;
 
   std::unique_ptr<class BlockCache> m_blocks;
   std::vector<X86Cpu*> m_peers;  // vCPUs of the same machine created before this one

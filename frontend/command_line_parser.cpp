@@ -2,6 +2,8 @@
 // argument first ("-m 12Q: ..."), as QEMU's do.
 #include "frontend/command_line_parser.h"
 
+#include "cpu/cpu_model.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -258,9 +260,7 @@ std::optional<std::string> CommandLineParser::cpu(std::string_view argument) {
   const auto frequency = list.take("freq");
   list.reject_unknown("freq");
   if (!model) throw OptionError{fmt::format("{}: no CPU model given", list.context())};
-  const auto models = cpu_models();
-  if (std::none_of(models.begin(), models.end(),
-                   [&](const Offering& m) { return m.name == *model; }))
+  if (!find_cpu_model(*model))
     throw OptionError{
         fmt::format("{}: unknown CPU model '{}' (use -cpu help)", list.context(), *model)};
   m_config.cpu_model = *model;

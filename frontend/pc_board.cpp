@@ -108,6 +108,7 @@ void PcBoard::add_cpus(const MachineConfig& config) {
   for (unsigned index = 0; index < config.cpus; ++index) {
     CpuConfig cpu;
     cpu.index = index;
+    cpu.cpu_count = config.cpus;
     cpu.model = config.cpu_model;
     if (config.cpu_frequency_hz) cpu.frequency_hz = *config.cpu_frequency_hz;
     try {

@@ -1,5 +1,7 @@
 #include "frontend/usage.h"
 
+#include "cpu/cpu_model.h"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -8,12 +10,6 @@ namespace glasspc {
 
 namespace {
 
-constexpr std::array kCpuModels = {
-    Offering{"max", "every feature the glasspc x86 core implements (default)"},
-    Offering{"base", "the same feature set (glasspc has one x86 core model for now)"},
-    Offering{"qemu64", "the same feature set, under QEMU's default model name"},
-    Offering{"v2", "the same feature set, under QEMU's x86-64-v2 level name"},
-};
 
 constexpr std::array kDeviceModels = {
     Offering{"isa-debug-exit",
@@ -101,9 +97,6 @@ std::string list(std::string_view title, std::span<const Offering> items, int wi
 
 }  // namespace
 
-std::span<const Offering> cpu_models() {
-  return kCpuModels;
-}
 std::span<const Offering> device_models() {
   return kDeviceModels;
 }
@@ -124,7 +117,13 @@ std::string machine_help() {
 }
 
 std::string cpu_model_help() {
-  return list("Available CPUs:", kCpuModels, 8);
+  std::string out = "Available CPUs:\n";
+  for (const CpuModel& model : cpu_models()) {
+    out += fmt::format("{:<8} {}\n         features: {}\n", model.name, model.description,
+                       cpu_feature_names(model));
+  }
+  out += "Aliases: glasspc and qemu64 select max.\n";
+  return out;
 }
 
 std::string device_help() {

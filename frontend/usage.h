@@ -14,9 +14,6 @@ struct Offering {
   std::string_view help;
 };
 
-// CPU models accepted by -cpu. The x86 core implements one feature set for now; the names QEMU
-// users type for it are all accepted (see cpu_model_help()).
-std::span<const Offering> cpu_models();
 // Devices accepted by -device, with their parameters.
 std::span<const Offering> device_models();
 

@@ -73,6 +73,7 @@ class FakeCpu : public CpuCore {
   void nmi() override {}
   void init() override {}
   void sipi(u8) override {}
+  void set_local_apic(LocalApicPort*) override {}
   bool halted() const override { return halt; }
   void serialize(Archive& archive) override { archive.field("executed", executed); }
 

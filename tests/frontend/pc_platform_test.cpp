@@ -32,6 +32,7 @@ class PinProbeCpu : public CpuCore {
   void nmi() override {}
   void init() override {}
   void sipi(u8) override {}
+  void set_local_apic(LocalApicPort*) override {}
   bool halted() const override { return true; }
   void serialize(Archive&) override {}
 

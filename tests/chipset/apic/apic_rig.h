@@ -36,6 +36,7 @@ class FakeCpu : public CpuCore {
   void nmi() override { ++nmis; }
   void init() override { ++inits; }
   void sipi(u8 vector) override { sipis.push_back(vector); }
+  void set_local_apic(LocalApicPort*) override {}
   bool halted() const override { return false; }
   void serialize(Archive&) override {}
 

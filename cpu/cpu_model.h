@@ -1,0 +1,58 @@
+// Named virtual CPU models: which feature bits CPUID reports (SDM Vol. 2A CPUID, Tables 3-8..3-10).
+//
+// Three levels, as QEMU names the x86-64 psABI levels:
+//   base  the x86-64 baseline: x87, MMX, SSE, SSE2, FXSR, CMOV, CX8, long mode, NX, SYSCALL;
+//   v2    base + SSE3, SSSE3, SSE4.1, SSE4.2, POPCNT, CX16, LAHF/SAHF in 64-bit mode;
+//   max   every feature this core implements (the default).
+// A bit is set only when the feature is fully implemented; the system features (paging modes,
+// SMEP/SMAP/UMIP, PAT, MTRR, APIC...) are the same in every model.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "bus/types.h"
+
+namespace glasspc {
+
+struct CpuidFeatures {
+  u32 leaf1_ecx = 0;
+  u32 leaf1_edx = 0;
+  u32 leaf7_ebx = 0;
+  u32 leaf7_ecx = 0;
+  u32 leaf7_edx = 0;
+  u32 ext1_ecx = 0;  // 80000001H
+  u32 ext1_edx = 0;
+  u32 xsave_ecx1 = 0;  // CPUID.(EAX=0DH, ECX=1):EAX
+};
+
+struct CpuModel {
+  std::string_view name;
+  std::string_view description;
+  std::string_view brand;  // brand string, leaves 80000002H-80000004H
+  CpuidFeatures features;
+};
+
+std::span<const CpuModel> cpu_models();
+// Also accepts the aliases "glasspc" and "qemu64" (both mean max). Null if unknown.
+const CpuModel* find_cpu_model(std::string_view name);
+
+// The model's features as Linux /proc/cpuinfo names them, space-separated (for -cpu help).
+std::string cpu_feature_names(const CpuModel& model);
+
+// Leaf 1 ECX / EDX and leaf 7 bit names used by the CPU core.
+namespace cpuid1c {
+constexpr u32 SSE3 = 1u << 0, PCLMULQDQ = 1u << 1, SSSE3 = 1u << 9, CX16 = 1u << 13,
+              SSE41 = 1u << 19, SSE42 = 1u << 20, X2APIC = 1u << 21, MOVBE = 1u << 22,
+              POPCNT = 1u << 23, TSC_DEADLINE = 1u << 24, AES = 1u << 25, XSAVE = 1u << 26,
+              OSXSAVE = 1u << 27;
+}
+namespace cpuid1d {
+constexpr u32 FPU = 1u << 0, PSE = 1u << 3, TSC = 1u << 4, MSR = 1u << 5, PAE = 1u << 6,
+              CX8 = 1u << 8, APIC = 1u << 9, SEP = 1u << 11, MTRR = 1u << 12, PGE = 1u << 13,
+              CMOV = 1u << 15, PAT = 1u << 16, PSE36 = 1u << 17, CLFSH = 1u << 19,
+              MMX = 1u << 23, FXSR = 1u << 24, SSE = 1u << 25, SSE2 = 1u << 26, HTT = 1u << 28;
+}
+
+}  // namespace glasspc
