@@ -1,6 +1,11 @@
 // Delivery of exceptions and interrupts through the IVT (real mode), the 32-bit IDT (protected
 // and virtual-8086 mode) and the 64-bit IDT (IA-32e mode, with IST), double- and triple-fault
 // rules, and IRET (SDM Vol. 3A ch. 6, Vol. 2A INT n/IRET, Vol. 3A 20.3 for virtual-8086 mode).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+
 #include "bus/trace.h"
 #include "cpu/cpu_inline.h"
 #include "cpu/stack_writer.h"
@@ -48,9 +53,21 @@ bool X86Cpu::software_interrupt(u8 vector, EventKind kind) {
 bool X86Cpu::deliver_event(u8 vector, EventKind kind, bool has_error, u32 error, u64 return_rip) {
   if (m_env.trace.on(TraceCategory::Exception)) {
     sync_clock();
+    // For #UD the trace shows the instruction bytes, read through the execute TLB entry that
+    // fetched them (no page walk, so tracing never changes accessed bits).
+    std::string bytes;
+    if (vector == vec::UD && kind == EventKind::Exception) {
+      const u64 linear = s.seg[kCs].base + s.rip;
+      if (const u8* p = direct(linear, Access::Exec, s.cpl == 3 ? kKeyUser : kKeySupervisor)) {
+        const unsigned n = std::min<u64>(15, kPageSize - (linear & kPageMask));
+        bytes = "bytes";
+        for (unsigned k = 0; k < n; ++k) bytes += fmt::format(" {:02x}", p[k]);
+      }
+    }
     m_env.trace.emit(
         TraceCategory::Exception, "cpu", kind == EventKind::Hardware ? "interrupt" : "exception",
-        {{"vector", vector}, {"error", error}, {"rip", s.rip}, {"cs", s.seg[kCs].selector}});
+        {{"vector", vector}, {"error", error}, {"rip", s.rip}, {"cs", s.seg[kCs].selector}},
+        bytes);
   }
   ++m_events_delivered;
   const bool soft = kind == EventKind::Software || kind == EventKind::SoftwareException;
