@@ -30,9 +30,9 @@ Standard options:
 -machine [type=]name[,accel=tcg]
 -M name         select the emulated machine ('-machine help' for the list)
 -cpu model[,freq=HZ]
-                select the CPU model ('-cpu help' for the list: max, base, qemu64 and v2
-                name one feature set for now); freq= sets the clock that turns cycles
-                into virtual time (suffixes k, M, G)
+                select the CPU model ('-cpu help' lists the models and their features:
+                max (default), v2, base); freq= sets the clock that turns cycles into
+                virtual time (suffixes k, M, G)
 -accel tcg      select the accelerator (glasspc has only its own, spelled tcg)
 -smp [cpus=]n   number of virtual CPUs, 1 to 64
 -m [size=]megs  guest RAM; a plain number is in MiB, or use a suffix K, M, G or T
@@ -46,10 +46,11 @@ Standard options:
                 the clock then runs on virtual time
 
 Boot options:
--kernel file    boot 'file' directly (a multiboot kernel)
+-kernel file    boot 'file' directly: a Linux bzImage or a multiboot kernel
 -append cmdline use 'cmdline' as the kernel command line
+-initrd file    the Linux initial RAM disk; for a multiboot kernel
 -initrd "file1[ args][,file2[ args]]"
-                multiboot modules, each with its own command line (',,' escapes a comma)
+                its modules, each with its own command line (',,' escapes a comma)
 -bios file      the ROM image mapped below 4 GiB (a multiple of 64 KiB); with -kernel the
                 kernel still boots directly and the ROM is only mapped
 
