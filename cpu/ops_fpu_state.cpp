@@ -154,8 +154,11 @@ bool save_state(X86Cpu& c, const Insn& i, bool compacted) {
   const u64 rfbm = requested_features(c);
   const u64 in_use = kXcr0Supported;
   if (rfbm & 1) {
+    // Bytes 24-31 (MXCSR, MXCSR_MASK) belong to the SSE component.
     store_x87(c, i, img);
-    if (!write_range(c, linear, img, 0, 160)) return false;
+    if (!write_range(c, linear, img, 0, kMxcsrOffset) ||
+        !write_range(c, linear, img, kStOffset, kXmmOffset))
+      return false;
   }
   if (rfbm & 2) {
     put<u32>(img, kMxcsrOffset, c.s.mxcsr);
@@ -190,7 +193,7 @@ bool fxsave(X86Cpu& c, const Insn& i) {
   put<u32>(img, kMxcsrOffset, c.s.mxcsr);
   put<u32>(img, kMxcsrOffset + 4, kMxcsrMask);
   store_xmm(c, img);
-  return write_range(c, linear, img, 0, 160) &&
+  return write_range(c, linear, img, 0, kXmmOffset) &&
          write_range(c, linear, img, kXmmOffset, kXmmOffset + 16 * xmm_count(c));
 }
 

@@ -6,13 +6,14 @@
 #include "bus/local_apic.h"
 #include "bus/trace.h"
 #include "cpu/cpu_inline.h"
+#include "cpu/cpu_model.h"
 
 namespace glasspc {
 namespace {
 
 // Bits of CR4 this core implements (SDM Vol. 3A 2.5); any other bit set is #GP(0).
 constexpr u64 kCr4Supported = cr4::TSD | cr4::PSE | cr4::PAE | cr4::PGE | cr4::PCE | cr4::UMIP |
-                              cr4::OSFXSR | cr4::OSXMMEXCPT |
+                              cr4::OSFXSR | cr4::OSXMMEXCPT | cr4::OSXSAVE |
                               cr4::FSGSBASE | cr4::SMEP | cr4::SMAP;
 constexpr u64 kMaxPhysMask = (u64{1} << 40) - 1;
 
@@ -67,6 +68,8 @@ bool X86Cpu::write_cr(unsigned n, u64 value) {
       return true;
     case 4: {
       if (value & ~kCr4Supported) return gp(0);
+      // OSXSAVE only where the model has XSAVE (SDM Vol. 3A 2.5).
+      if ((value & cr4::OSXSAVE) && !(m_model->features.leaf1_ecx & cpuid1c::XSAVE)) return gp(0);
       if (long_mode() && !(value & cr4::PAE)) return gp(0);
       const u64 old = s.cr4;
       s.cr4 = value;
