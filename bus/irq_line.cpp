@@ -42,4 +42,9 @@ void IrqWireOr::set_irq(unsigned pin, bool level) {
   m_output.set(!m_high.empty());
 }
 
+void IrqGate::set_irq(unsigned pin, bool level) {
+  (pin == kInhibit ? m_inhibit : m_input) = level;
+  m_output.set(m_input && !m_inhibit);
+}
+
 }  // namespace glasspc

@@ -63,6 +63,23 @@ class IrqWireOr : public IrqSink {
   IrqLine m_output;
 };
 
+// A line that follows its input (pin kInput) unless inhibited (pin kInhibit high): how the
+// HPET's LegacyReplacement route takes IRQ 0 and IRQ 8 away from the PIT and the RTC
+// (IA-PC HPET Specification 1.0a, 2.3.5 LEG_RT_CNF).
+class IrqGate : public IrqSink {
+ public:
+  static constexpr unsigned kInput = 0;
+  static constexpr unsigned kInhibit = 1;
+  IrqGate(std::string name, Trace* trace) : m_output(std::move(name), trace) {}
+  void set_irq(unsigned pin, bool level) override;
+  IrqLine& output() { return m_output; }
+
+ private:
+  bool m_input = false;
+  bool m_inhibit = false;
+  IrqLine m_output;
+};
+
 // A sink that calls a function (tests, or glue such as "LAPIC LINT0").
 class IrqCallback : public IrqSink {
  public:

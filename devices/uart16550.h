@@ -4,6 +4,9 @@
 // Everything the guest sees is driven by virtual time: a character takes
 // divisor * 16 * bits-per-frame cycles of the 1.8432 MHz clock to shift out, the transmitter
 // moves THR -> shift register -> backend at that rate (so LSR.THRE and LSR.TEMT tell the truth),
+// unless line timing is off: then, as on QEMU, a character leaves the shift register as soon as
+// it enters it (a kernel printing its log at 9600 baud would otherwise spend seconds of virtual
+// time polling LSR). The board turns timing off unless asked (-device isa-serial,timing=on);
 // and the receiver's character-timeout interrupt fires four character times after the last
 // receive or CPU read. Input from the host arrives through receive() (fed by the InputLog), which
 // takes at most can_receive() bytes.
@@ -133,6 +136,9 @@ class Uart16550 : public Device, public CharReceiver {
 
   // The duration of one character frame under the current LCR and divisor.
   Picoseconds character_time() const;
+  // On (the default for the chip itself): the transmitter takes character_time() per character.
+  // Off: transmitted characters go out at once; the receiver keeps its timing.
+  void set_line_timing(bool on) { m_line_timing = on; }
 
  private:
   // Register accesses (uart16550.cpp).
@@ -196,6 +202,7 @@ class Uart16550 : public Device, public CharReceiver {
   bool m_timeout_pending = false;      // character-timeout interrupt latch (section 8.10)
   Picoseconds m_rx_last_activity = 0;  // last character received or read, for the timeout
   u8 m_modem_inputs = uart::kMsrCts | uart::kMsrDsr | uart::kMsrDcd;
+  bool m_line_timing = true;  // configuration, not guest state
 };
 
 }  // namespace glasspc

@@ -48,7 +48,7 @@ void Uart16550::start_transmit(Picoseconds start) {
   if (m_tsr_busy || m_tx.empty()) return;
   m_tsr = m_tx.pop().data;
   m_tsr_busy = true;
-  m_tx_finish = start + character_time();
+  m_tx_finish = start + (m_line_timing ? character_time() : 0);
   m_scheduler.arm_at(m_tx_timer, m_tx_finish);
   if (m_tx.empty() && (m_ier & kIerThre)) m_thre_pending = true;
 }

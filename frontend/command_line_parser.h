@@ -56,6 +56,7 @@ class CommandLineParser {
   struct DeviceSerial {
     std::optional<unsigned> index;
     std::string chardev;
+    bool line_timing = false;
     std::string context;  // "-device isa-serial,...", for error messages
   };
 

@@ -35,6 +35,9 @@ struct ChardevConfig {
 struct SerialConfig {
   unsigned index = 0;
   std::string chardev;  // empty: the port exists but nothing is connected to it
+  // Transmit at the programmed baud rate (LSR.THRE/TEMT follow the line), instead of QEMU's
+  // "the host takes each character at once" (see devices/uart16550.h).
+  bool line_timing = false;
 };
 
 // QEMU's isa-debug-exit: a write of v to the port ends the run with status (v << 1) | 1.

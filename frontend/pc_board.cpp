@@ -145,6 +145,7 @@ void PcBoard::add_devices(const MachineConfig& config) {
     claim_check(name, com.iobase, uart::kPortCount);
     auto& uart = machine.add_device<Uart16550>(name, machine.scheduler(), machine.trace());
     uart.attach(machine.ports(), com.iobase);
+    uart.set_line_timing(serial.line_timing);
     m_platform->connect_isa_irq(uart.irq(), com.irq);
     if (!serial.chardev.empty()) {
       uart.set_backend(&backend(serial.chardev));

@@ -76,6 +76,7 @@ void PcChipset::add_apic_fabric(PcPlatform& platform) {
                                      machine.dma(kHpetRequester));
   m_hpet->attach(machine.memory());
   m_hpet->connect(m_ioapic, &pic);
+  platform.connect_legacy_replacement(m_hpet->legacy_replacement());
 }
 
 void PcChipset::add_pci_functions(PcPlatform& platform) {

@@ -98,14 +98,18 @@ void PcPlatform::add_timers(const MachineConfig& config, const firmware::PcMemor
   Machine& machine = m_machine;
   m_pit = &machine.add_device<Pit8254>("pit", machine.scheduler(), machine.trace());
   m_pit->attach(machine.ports());
-  connect_isa_irq(m_pit->irq0(), isa_irq::kTimer);
+  m_pit_gate = std::make_unique<IrqGate>("pit.irq0_gate", &machine.trace());
+  m_pit->irq0().connect(*m_pit_gate, IrqGate::kInput);
+  connect_isa_irq(m_pit_gate->output(), isa_irq::kTimer);
   m_port61 = &machine.add_device<Port61>("port61", *m_pit, machine.clock(), machine.trace());
   m_port61->attach(machine.ports());
 
   const i64 start = rtc_start_seconds(config.rtc, machine.input());
   m_rtc = &machine.add_device<RtcCmos>("rtc", machine.scheduler(), machine.trace(), start);
   m_rtc->attach(machine.ports());
-  connect_isa_irq(m_rtc->irq(), isa_irq::kRtc);
+  m_rtc_gate = std::make_unique<IrqGate>("rtc.irq_gate", &machine.trace());
+  m_rtc->irq().connect(*m_rtc_gate, IrqGate::kInput);
+  connect_isa_irq(m_rtc_gate->output(), isa_irq::kRtc);
   m_rtc->set_pc_memory_fields(layout.below_4g, layout.above_4g, config.cpus);
   m_rtc->set_cmos(kCmosEquipment, kEquipmentFpu | kEquipmentPs2Mouse);
   m_rtc->set_cmos(kCmosBootOrder12, static_cast<u8>((kBootFloppy << 4) | kBootHardDisk));
@@ -123,6 +127,11 @@ void PcPlatform::add_keyboard_controller() {
   // A system reset puts the 8042's output port back to its power-on value, whose A20 bit is set:
   // the gate opens again, whatever the guest left it at (the 8042 leaves the line to the board).
   machine.add_reset_hook([&memory] { memory.set_a20(true); });
+}
+
+void PcPlatform::connect_legacy_replacement(IrqLine& line) {
+  line.connect(*m_pit_gate, IrqGate::kInhibit);
+  line.connect(*m_rtc_gate, IrqGate::kInhibit);
 }
 
 }  // namespace glasspc

@@ -90,6 +90,9 @@ class PcPlatform {
   // Where other ISA devices (the UARTs) connect their interrupt outputs.
   IsaIrqs& isa_irqs() { return m_isa_irqs; }
   void connect_isa_irq(IrqLine& source, unsigned irq) { m_isa_irqs.connect(source, irq); }
+  // While `line` is high the PIT no longer drives IRQ 0 and the RTC no longer drives IRQ 8
+  // (the HPET's LegacyReplacement route owns both lines then).
+  void connect_legacy_replacement(IrqLine& line);
 
   Pic8259Pair& pic() { return *m_pic; }
   Pit8254& pit() { return *m_pit; }
@@ -112,6 +115,8 @@ class PcPlatform {
   Pit8254* m_pit = nullptr;
   Port61* m_port61 = nullptr;
   RtcCmos* m_rtc = nullptr;
+  std::unique_ptr<IrqGate> m_pit_gate;  // PIT OUT0 -> IRQ 0, closed by LegacyReplacement
+  std::unique_ptr<IrqGate> m_rtc_gate;  // RTC IRQ -> IRQ 8, likewise
   I8042* m_i8042 = nullptr;
   Dma8237* m_dma = nullptr;
 };

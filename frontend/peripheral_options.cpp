@@ -200,7 +200,7 @@ void CommandLineParser::place_device_serials() {
             fmt::format("{}: no free COM port (glasspc has COM1 to COM4)", request.context)};
     }
     m_serial_context[index] = request.context;
-    m_config.serials.push_back({index, request.chardev});
+    m_config.serials.push_back({index, request.chardev, request.line_timing});
   }
 }
 
@@ -278,7 +278,12 @@ std::optional<std::string> CommandLineParser::device(std::string_view argument) 
     serial.context = list.context();
     const auto index = list.take_integer("index", ~u64{0});
     serial.chardev = list.take("chardev").value_or("");
-    list.reject_unknown("chardev, index");
+    if (const auto timing = list.take("timing")) {
+      if (*timing != "on" && *timing != "off")
+        throw OptionError{fmt::format("{}: timing must be on or off", list.context())};
+      serial.line_timing = *timing == "on";
+    }
+    list.reject_unknown("chardev, index, timing");
     if (index && *index >= kMaxSerialPorts)
       throw OptionError{fmt::format("{}: index must be 0 to 3 (COM1 to COM4)", list.context())};
     if (index) serial.index = static_cast<unsigned>(*index);

@@ -17,7 +17,9 @@ constexpr std::array kDeviceModels = {
              "(v << 1) | 1"},
     Offering{"isa-debugcon", "iobase=PORT (default 0xe9), chardev=ID: port writes go to ID"},
     Offering{"isa-serial",
-             "chardev=ID, index=0..3 (COM1..COM4; default: the first free one): a 16550A UART"},
+             "chardev=ID, index=0..3 (COM1..COM4; default: the first free one), timing=on|off "
+             "(default off: the host takes each character at once, as on QEMU; on: characters "
+             "leave at the programmed baud rate): a 16550A UART"},
 };
 
 constexpr std::string_view kUsage = R"(usage: glasspc [options]
@@ -66,7 +68,7 @@ Devices:
 -device help    list the devices
 -device isa-debug-exit[,iobase=0x501][,iosize=0x2]
 -device isa-debugcon,chardev=id[,iobase=0xe9]
--device isa-serial[,chardev=id][,index=n]
+-device isa-serial[,chardev=id][,index=n][,timing=on|off]
 
 Display options:
 -display none   no display: as on QEMU, the default serial port's output is discarded and

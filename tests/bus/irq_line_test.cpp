@@ -185,3 +185,25 @@ TEST_CASE("irq wire-or: an input asserted twice is released by one deassert", "[
 
 }  // namespace
 }  // namespace glasspc
+
+namespace glasspc {
+namespace {
+
+TEST_CASE("irq gate: passes its input until inhibited, then holds the output low", "[irq]") {
+  IrqGate gate("gate", nullptr);
+  Probe out;
+  gate.output().connect(out.sink, 0);
+  out.seen.clear();
+  gate.set_irq(IrqGate::kInput, true);
+  CHECK(gate.output().level());
+  gate.set_irq(IrqGate::kInhibit, true);  // e.g. HPET LegacyReplacement takes the line
+  CHECK_FALSE(gate.output().level());
+  gate.set_irq(IrqGate::kInput, false);   // edges while inhibited never reach the output
+  gate.set_irq(IrqGate::kInput, true);
+  CHECK(out.seen == std::vector<Edge>{{0, true}, {0, false}});
+  gate.set_irq(IrqGate::kInhibit, false);  // released: the present input level shows again
+  CHECK(gate.output().level());
+}
+
+}  // namespace
+}  // namespace glasspc
