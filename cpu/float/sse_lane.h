@@ -46,6 +46,13 @@ T finish(const Unpacked& v, SseEnv& env) {
   using Tr = Traits<T>;
   const Rounded r = round_to(v, Tr::kFmt, env.rounding);
   if (r.overflow) {
+    if (!env.masked(flag::kOverflow)) {
+      // Unmasked: the destination is not written (#XM); PE only when the result rounded with
+      // an unbounded exponent is inexact (SDM Vol. 1 11.5.2.4).
+      env.raise(flag::kOverflow |
+                (round_to(v, Tr::kFmt, env.rounding, true).inexact ? flag::kPrecision : 0));
+      return Tr::pack(r);
+    }
     env.raise(flag::kOverflow | flag::kPrecision);
     return overflow_gives_infinity(v.sign, env.rounding) ? Tr::infinity(v.sign) : Tr::max(v.sign);
   }
@@ -58,7 +65,10 @@ T finish(const Unpacked& v, SseEnv& env) {
       }
       if (r.inexact) env.raise(flag::kUnderflow);
     } else {
+      // Unmasked underflow: UE always, PE as for overflow above (SDM Vol. 1 11.5.2.5).
       env.raise(flag::kUnderflow);
+      if (round_to(v, Tr::kFmt, env.rounding, true).inexact) env.raise(flag::kPrecision);
+      return Tr::pack(r);
     }
   }
   if (r.inexact) env.raise(flag::kPrecision);

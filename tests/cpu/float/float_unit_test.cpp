@@ -446,3 +446,41 @@ TEST_CASE("DPPS and DPPD select products and destination lanes", "[sse]") {
 
 }  // namespace
 }  // namespace glasspc::fp
+
+namespace glasspc::fp {
+namespace {
+
+// SDM Vol. 1 11.5.2.4/11.5.2.5: with OE or UE unmasked the result is not stored and PE is set
+// only when the result, rounded with an unbounded exponent, is inexact (checked on hardware:
+// ADDPS with MXCSR 1180H on max + max sets OE alone).
+TEST_CASE("SSE unmasked overflow and underflow set PE only for inexact results", "[sse]") {
+  constexpr F32 kMaxF32{0x7F7FFFFF};
+  constexpr F32 kMinNormalF32{0x00800000};
+  constexpr F32 kHalf{0x3F000000};
+  constexpr F32 kThird{0x3EAAAAAB};
+  auto env_with = [](u32 mxcsr) {
+    SseEnv env = SseEnv::from_mxcsr(mxcsr);
+    env.begin();
+    return env;
+  };
+  SseEnv exact = env_with(0x1180);  // OM, UM, ZM clear
+  (void)sse_add(kMaxF32, kMaxF32, exact);
+  CHECK(exact.raised == flag::kOverflow);
+  CHECK(exact.suppress_store());
+  SseEnv inexact = env_with(0x1180);
+  (void)sse_mul(kMaxF32, F32{0x3FC00001}, inexact);  // max * 1.50000012: not representable
+  CHECK(inexact.raised == (flag::kOverflow | flag::kPrecision));
+  SseEnv masked = env_with(0x1F80);
+  (void)sse_add(kMaxF32, kMaxF32, masked);
+  CHECK(masked.raised == (flag::kOverflow | flag::kPrecision));
+
+  SseEnv tiny_exact = env_with(0x1180);
+  (void)sse_mul(kMinNormalF32, kHalf, tiny_exact);  // 2^-127: an exact denormal
+  CHECK(tiny_exact.raised == flag::kUnderflow);
+  SseEnv tiny_inexact = env_with(0x1180);
+  (void)sse_mul(F32{0x00800001}, kThird, tiny_inexact);  // 26 significant bits
+  CHECK(tiny_inexact.raised == (flag::kUnderflow | flag::kPrecision));
+}
+
+}  // namespace
+}  // namespace glasspc::fp
