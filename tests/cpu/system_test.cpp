@@ -137,9 +137,16 @@ TEST_CASE("system: CPUID describes the implemented features; unknown MSRs #GP") 
   Flat32 t;
   u32 out[4];
   t.m.cpu().cpuid(1, 0, out);
-  CHECK((out[3] & 1) == 0);           // no x87
-  CHECK((out[3] & (1u << 25)) == 0);  // no SSE
-  CHECK((out[3] & (1u << 6)) != 0);   // PAE
+  CHECK((out[3] & 1) != 0);             // x87
+  CHECK((out[3] & (1u << 25)) != 0);    // SSE
+  CHECK((out[3] & (1u << 26)) != 0);    // SSE2
+  CHECK((out[3] & (1u << 6)) != 0);     // PAE
+  CHECK((out[3] & (1u << 9)) == 0);     // no local APIC is attached to this CPU
+  CHECK((out[2] & (1u << 20)) != 0);    // SSE4.2 in the default model (max)
+  CHECK((out[2] & (1u << 27)) == 0);    // OSXSAVE follows CR4, which is clear
+  t.m.cpu().cpuid(0xd, 0, out);
+  CHECK(out[0] == 3);                   // x87 and SSE state components
+  CHECK(out[1] == 576);                 // legacy region + XSAVE header
   t.m.cpu().cpuid(0x80000001, 0, out);
   CHECK((out[3] & (1u << 29)) != 0);  // long mode
   // mov ecx, 0x12345; rdmsr; hlt
@@ -148,13 +155,13 @@ TEST_CASE("system: CPUID describes the implemented features; unknown MSRs #GP") 
   CHECK(PmEnv::vector(t.m) == 13);
 }
 
-TEST_CASE("system: x87 escapes are #NM with CR0.EM, #UD without") {
+TEST_CASE("system: x87 instructions are #NM with CR0.EM or CR0.TS") {
   Flat32 t;
-  const bool em = GENERATE(true, false);
-  if (em) t.m.regs().cr0 |= cr0::EM;
+  const u64 bit = GENERATE(cr0::EM, cr0::TS, u64{0});
+  t.m.regs().cr0 |= bit;
   t.m.load(0x1000, {0xd9, 0xe8, 0xf4});  // fld1
   REQUIRE(t.m.run_until_halt() == CpuRunExit::Halted);
-  CHECK(PmEnv::vector(t.m) == (em ? 7u : 6u));
+  CHECK(PmEnv::vector(t.m) == (bit ? 7u : PmEnv::kNoVector));
 }
 
 TEST_CASE("system: expand-down data segment limits") {
