@@ -10,8 +10,8 @@ using namespace cpuid1c;
 using namespace cpuid1d;
 
 // Common to every model: the system architecture and the x86-64 baseline.
-constexpr u32 kBaseEdx = FPU | PSE | TSC | MSR | PAE | CX8 | APIC | SEP | MTRR | PGE | CMOV | PAT |
-                         PSE36 | CLFSH | MMX | FXSR | SSE | SSE2;
+constexpr u32 kBaseEdx = FPU | PSE | TSC | MSR | PAE | MCE | CX8 | APIC | SEP | MTRR | PGE | MCA |
+                         CMOV | PAT | PSE36 | CLFSH | MMX | FXSR | SSE | SSE2;
 constexpr u32 kBaseEcx = X2APIC | TSC_DEADLINE;
 // Leaf 7 EBX: FSGSBASE (0), TSC_ADJUST (1), SMEP (7), ERMS (9), SMAP (20). ECX: UMIP (2),
 // RDPID (22). EDX: FSRM (4), ARCH_CAPABILITIES (29).
@@ -50,7 +50,8 @@ std::string cpu_feature_names(const CpuModel& model) {
   static constexpr Name kNames[] = {
       {&CpuidFeatures::leaf1_edx, 0, "fpu"},        {&CpuidFeatures::leaf1_edx, 3, "pse"},
       {&CpuidFeatures::leaf1_edx, 4, "tsc"},        {&CpuidFeatures::leaf1_edx, 5, "msr"},
-      {&CpuidFeatures::leaf1_edx, 6, "pae"},        {&CpuidFeatures::leaf1_edx, 8, "cx8"},
+      {&CpuidFeatures::leaf1_edx, 6, "pae"},        {&CpuidFeatures::leaf1_edx, 7, "mce"},
+      {&CpuidFeatures::leaf1_edx, 8, "cx8"},        {&CpuidFeatures::leaf1_edx, 14, "mca"},
       {&CpuidFeatures::leaf1_edx, 9, "apic"},       {&CpuidFeatures::leaf1_edx, 11, "sep"},
       {&CpuidFeatures::leaf1_edx, 12, "mtrr"},      {&CpuidFeatures::leaf1_edx, 13, "pge"},
       {&CpuidFeatures::leaf1_edx, 15, "cmov"},      {&CpuidFeatures::leaf1_edx, 16, "pat"},

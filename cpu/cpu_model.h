@@ -38,6 +38,9 @@ std::span<const CpuModel> cpu_models();
 // Also accepts the aliases "glasspc" and "qemu64" (both mean max). Null if unknown.
 const CpuModel* find_cpu_model(std::string_view name);
 
+// The microcode revision IA32_BIOS_SIGN_ID reports after CPUID leaf 1.
+constexpr u32 kMicrocodeRevision = 1;
+
 // The model's features as Linux /proc/cpuinfo names them, space-separated (for -cpu help).
 std::string cpu_feature_names(const CpuModel& model);
 
@@ -50,8 +53,8 @@ constexpr u32 SSE3 = 1u << 0, PCLMULQDQ = 1u << 1, SSSE3 = 1u << 9, CX16 = 1u <<
 }
 namespace cpuid1d {
 constexpr u32 FPU = 1u << 0, PSE = 1u << 3, TSC = 1u << 4, MSR = 1u << 5, PAE = 1u << 6,
-              CX8 = 1u << 8, APIC = 1u << 9, SEP = 1u << 11, MTRR = 1u << 12, PGE = 1u << 13,
-              CMOV = 1u << 15, PAT = 1u << 16, PSE36 = 1u << 17, CLFSH = 1u << 19,
+              MCE = 1u << 7, CX8 = 1u << 8, APIC = 1u << 9, SEP = 1u << 11, MTRR = 1u << 12,
+              PGE = 1u << 13, MCA = 1u << 14, CMOV = 1u << 15, PAT = 1u << 16, PSE36 = 1u << 17, CLFSH = 1u << 19,
               MMX = 1u << 23, FXSR = 1u << 24, SSE = 1u << 25, SSE2 = 1u << 26, HTT = 1u << 28;
 }
 

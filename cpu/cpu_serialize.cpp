@@ -16,6 +16,58 @@ void segment_fields(Archive& ar, const std::string& name, Segment& sg) {
   ar.field(name + ".attr", sg.attr);
 }
 
+template <typename T, std::size_t N>
+void optional_array(Archive& ar, const std::string& name, std::array<T, N>& values) {
+  if (ar.loading() && !ar.has_field(name)) {
+    values = {};
+    return;
+  }
+  ar.field(name, values);
+}
+
+// x87 registers, XMM registers, MXCSR and XCR0, flattened into integer arrays.
+void fpu_fields(Archive& ar, X86State& s) {
+  X87State& x = s.x87;
+  std::array<u64, 8> significands{};
+  std::array<u16, 8> exponents{};
+  std::array<u64, 32> xmm{};
+  if (ar.saving()) {
+    for (unsigned i = 0; i < 8; ++i) {
+      significands[i] = x.reg[i].significand;
+      exponents[i] = x.reg[i].sign_exponent;
+    }
+    for (unsigned i = 0; i < 16; ++i) {
+      xmm[2 * i] = s.xmm[i].lo;
+      xmm[2 * i + 1] = s.xmm[i].hi;
+    }
+  }
+  if (ar.loading() && !ar.has_field("x87.fcw")) {
+    // A snapshot from before the FPU existed: power-on values.
+    s.x87 = X87State{};
+    s.xmm = {};
+    s.mxcsr = 0x1f80;
+    s.xcr0 = 1;
+    return;
+  }
+  ar.field("x87.significands", significands);
+  ar.field("x87.exponents", exponents);
+  ar.field("x87.fcw", x.fcw);
+  ar.field("x87.fsw", x.fsw);
+  ar.field("x87.ftw", x.ftw);
+  ar.field("x87.fop", x.fop);
+  ar.field("x87.fip", x.fip);
+  ar.field("x87.fcs", x.fcs);
+  ar.field("x87.fdp", x.fdp);
+  ar.field("x87.fds", x.fds);
+  ar.field("xmm", xmm);
+  ar.field("mxcsr", s.mxcsr);
+  ar.field("xcr0", s.xcr0);
+  if (ar.loading()) {
+    for (unsigned i = 0; i < 8; ++i) x.reg[i] = fp::F80{significands[i], exponents[i]};
+    for (unsigned i = 0; i < 16; ++i) s.xmm[i] = simd::Vec128{xmm[2 * i], xmm[2 * i + 1]};
+  }
+}
+
 }  // namespace
 
 void X86Cpu::serialize(Archive& ar) {
@@ -55,9 +107,17 @@ void X86Cpu::serialize(Archive& ar) {
   ar.field("apic_base", s.apic_base);
   ar.field("pat", s.pat);
   ar.field("misc_enable", s.misc_enable);
+  ar.optional_field("bios_sign_id", s.bios_sign_id, u64{0});
   ar.field("mtrr_def_type", s.mtrr_def_type);
   ar.field("mtrr_fixed", s.mtrr_fixed);
   ar.field("mtrr_var", s.mtrr_var);
+  ar.optional_field("mcg_status", s.mcg_status, u64{0});
+  ar.optional_field("mcg_ctl", s.mcg_ctl, u64{0});
+  optional_array(ar, "mc_ctl", s.mc_ctl);
+  optional_array(ar, "mc_status", s.mc_status);
+  optional_array(ar, "mc_addr", s.mc_addr);
+  optional_array(ar, "mc_misc", s.mc_misc);
+  fpu_fields(ar, s);
   ar.field("total_cycles", m_total_cycles);
   ar.field("retired", m_retired);
   ar.field("shadow_at", m_shadow_at);

@@ -3,6 +3,7 @@
 // the FS/GS base instructions, cache and fence no-ops, and the x87 escape (#NM/#UD)
 // (SDM Vol. 2A/2B, one entry per mnemonic).
 #include "cpu/cpu_inline.h"
+#include "cpu/cpu_model.h"
 #include "cpu/decoder.h"
 #include "cpu/fpu_state.h"
 
@@ -416,7 +417,10 @@ bool out_op(X86Cpu& c, const Insn& i) {
 
 bool cpuid(X86Cpu& c, const Insn&) {
   u32 out[4];
-  c.cpuid(static_cast<u32>(c.s.gpr[kRax]), static_cast<u32>(c.s.gpr[kRcx]), out);
+  const u32 leaf = static_cast<u32>(c.s.gpr[kRax]);
+  c.cpuid(leaf, static_cast<u32>(c.s.gpr[kRcx]), out);
+  // CPUID leaf 1 loads the microcode revision into IA32_BIOS_SIGN_ID (SDM Vol. 3A 10.11.7.1).
+  if (leaf == 1) c.s.bios_sign_id = u64{kMicrocodeRevision} << 32;
   c.s.gpr[kRax] = out[0];
   c.s.gpr[kRbx] = out[1];
   c.s.gpr[kRcx] = out[2];

@@ -12,10 +12,14 @@ namespace glasspc {
 namespace {
 
 // Bits of CR4 this core implements (SDM Vol. 3A 2.5); any other bit set is #GP(0).
-constexpr u64 kCr4Supported = cr4::TSD | cr4::PSE | cr4::PAE | cr4::PGE | cr4::PCE | cr4::UMIP |
+constexpr u64 kCr4Supported = cr4::TSD | cr4::PSE | cr4::PAE | cr4::MCE | cr4::PGE | cr4::PCE |
+                              cr4::UMIP |
                               cr4::OSFXSR | cr4::OSXMMEXCPT | cr4::OSXSAVE |
                               cr4::FSGSBASE | cr4::SMEP | cr4::SMAP;
 constexpr u64 kMaxPhysMask = (u64{1} << 40) - 1;
+// Machine-check MSRs (SDM Vol. 4 Table 2-2).
+constexpr u32 kMsrMcgCap = 0x179, kMsrMcgStatus = 0x17a, kMsrMcgCtl = 0x17b, kMsrMc0Ctl = 0x400;
+constexpr u64 kMcgCtlPresent = 1u << 8;
 
 bool canonical(u64 v) {
   return static_cast<u64>(static_cast<i64>(v << 16) >> 16) == v;
@@ -92,6 +96,25 @@ bool X86Cpu::write_cr(unsigned n, u64 value) {
   }
 }
 
+// IA32_MCG_STATUS, IA32_MCG_CTL and the MCi_CTL/STATUS/ADDR/MISC banks (SDM Vol. 3B 16.3);
+// null for any other MSR. MCG_CAP (read-only) is handled by the caller.
+u64* X86Cpu::machine_check_register(u32 index) {
+  if (index == kMsrMcgStatus) return &s.mcg_status;
+  if (index == kMsrMcgCtl) return &s.mcg_ctl;
+  if (index < kMsrMc0Ctl || index >= kMsrMc0Ctl + 4 * X86State::kMcBanks) return nullptr;
+  const unsigned bank = (index - kMsrMc0Ctl) / 4;
+  switch ((index - kMsrMc0Ctl) % 4) {
+    case 0:
+      return &s.mc_ctl[bank];
+    case 1:
+      return &s.mc_status[bank];
+    case 2:
+      return &s.mc_addr[bank];
+    default:
+      return &s.mc_misc[bank];
+  }
+}
+
 u64 X86Cpu::read_cr8() const {
   return m_lapic ? m_lapic->cr8() : s.cr8;
 }
@@ -126,6 +149,12 @@ bool X86Cpu::read_msr(u32 index, u64& value) {
       return true;
     case 0x3b:
       value = s.tsc_adjust;
+      return true;
+    case 0x8b:
+      value = s.bios_sign_id;
+      return true;
+    case 0x17:
+      value = 0;  // IA32_PLATFORM_ID: platform 0 (bits 52:50), read-only
       return true;
     case 0xfe:
       value = 0x508;
@@ -195,6 +224,14 @@ bool X86Cpu::read_msr(u32 index, u64& value) {
     if (!m_lapic->msr_read(index, value)) return gp(0);
     return true;
   }
+  if (u64* reg = machine_check_register(index)) {
+    value = *reg;
+    return true;
+  }
+  if (index == kMsrMcgCap) {
+    value = X86State::kMcBanks | kMcgCtlPresent;
+    return true;
+  }
   if (index >= 0x268 && index < 0x270) {
     value = s.mtrr_fixed[3 + index - 0x268];
     return true;
@@ -229,6 +266,10 @@ bool X86Cpu::write_msr(u32 index, u64 value) {
     case 0x3b:
       s.tsc_offset += static_cast<i64>(value - s.tsc_adjust);
       s.tsc_adjust = value;
+      return true;
+    case 0x8b:
+      // Software writes 0, runs CPUID leaf 1, then reads the revision (SDM Vol. 3A 10.11.7.1).
+      s.bios_sign_id = value;
       return true;
     case 0x174:
       s.sysenter_cs = value & 0xffff;
@@ -313,6 +354,15 @@ bool X86Cpu::write_msr(u32 index, u64 value) {
   if (m_lapic && index >= 0x800 && index <= 0x8ff) {
     if (!m_lapic->msr_write(index, value)) return gp(0);
     end_block();  // TPR, EOI, self-IPIs and ICR writes change what is deliverable
+    return true;
+  }
+  if (u64* reg = machine_check_register(index)) {
+    // SDM Vol. 3B 16.3.1.1/16.3.2: IA32_MCG_CTL takes all ones or all zeros; MCi_STATUS only
+    // clears (a non-zero write is #GP without MCG_CAP.SER/CMCI software error injection).
+    if (index == kMsrMcgCtl && value != 0 && value != ~u64{0}) return gp(0);
+    const bool status = index >= kMsrMc0Ctl && (index - kMsrMc0Ctl) % 4 == 1;
+    if (status && value != 0) return gp(0);
+    *reg = value;
     return true;
   }
   if (index >= 0x268 && index < 0x270) {

@@ -306,6 +306,7 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   void set_halted();  // HLT
   // CR8 is the local APIC's TPR[7:4] (SDM Vol. 3A 11.8.6.1); a plain register without an APIC.
   u64 read_cr8() const;
+  u64* machine_check_register(u32 index);
   // Drives the FERR# pin (cpu/x86_cpu.cpp): asserted when an unmasked x87 exception is reported
   // with CR0.NE = 0 (MS-DOS compatible error reporting, SDM Vol. 1 8.7.1, D.1).
   void set_ferr(bool asserted);

@@ -151,9 +151,18 @@ struct X86State {
   u64 apic_base = 0xfee00900;
   u64 pat = 0x0007040600070406;
   u64 misc_enable = 1;  // fast strings
+  u64 bios_sign_id = 0;  // IA32_BIOS_SIGN_ID: microcode revision in bits 63:32, set by CPUID.1
   u64 mtrr_def_type = 0;
   std::array<u64, 11> mtrr_fixed{};
   std::array<u64, 16> mtrr_var{};
+  // Machine-check architecture (SDM Vol. 3B ch. 16): the banks exist and never log an error.
+  static constexpr unsigned kMcBanks = 10;
+  u64 mcg_status = 0;
+  u64 mcg_ctl = 0;
+  std::array<u64, kMcBanks> mc_ctl{};
+  std::array<u64, kMcBanks> mc_status{};
+  std::array<u64, kMcBanks> mc_addr{};
+  std::array<u64, kMcBanks> mc_misc{};
 
   // Floating point and SIMD (SDM Vol. 1 ch. 8-12, Vol. 1 13 for XCR0).
   X87State x87;

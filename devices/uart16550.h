@@ -139,6 +139,11 @@ class Uart16550 : public Device, public CharReceiver {
   // On (the default for the chip itself): the transmitter takes character_time() per character.
   // Off: transmitted characters go out at once; the receiver keeps its timing.
   void set_line_timing(bool on) { m_line_timing = on; }
+  // On: the far end uses RTS/CTS hardware flow control and sends nothing while MCR.RTS is clear,
+  // so host input waits until a driver has opened the port (Linux raises RTS when the tty is
+  // opened) instead of being lost in a FIFO reset during the driver's probe. Off (the default
+  // for the chip itself): input arrives whenever there is room.
+  void set_peer_flow_control(bool on) { m_peer_flow_control = on; }
 
  private:
   // Register accesses (uart16550.cpp).
@@ -203,6 +208,7 @@ class Uart16550 : public Device, public CharReceiver {
   Picoseconds m_rx_last_activity = 0;  // last character received or read, for the timeout
   u8 m_modem_inputs = uart::kMsrCts | uart::kMsrDsr | uart::kMsrDcd;
   bool m_line_timing = true;  // configuration, not guest state
+  bool m_peer_flow_control = false;
 };
 
 }  // namespace glasspc

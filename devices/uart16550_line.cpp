@@ -78,6 +78,8 @@ void Uart16550::transmit_done() {
 std::size_t Uart16550::can_receive() const {
   // In loopback mode SIN is disconnected (section 8.8): the host keeps its input until it ends.
   if (loopback()) return 0;
+  // A peer using RTS/CTS hardware flow control sends only while the guest asserts RTS.
+  if (m_peer_flow_control && !(m_mcr & kMcrRts)) return 0;
   return rx_capacity() - m_rx.size();
 }
 

@@ -146,6 +146,7 @@ void PcBoard::add_devices(const MachineConfig& config) {
     auto& uart = machine.add_device<Uart16550>(name, machine.scheduler(), machine.trace());
     uart.attach(machine.ports(), com.iobase);
     uart.set_line_timing(serial.line_timing);
+    uart.set_peer_flow_control(true);
     m_platform->connect_isa_irq(uart.irq(), com.irq);
     if (!serial.chardev.empty()) {
       uart.set_backend(&backend(serial.chardev));

@@ -1,20 +1,15 @@
 #!/usr/bin/env bash
-# `make run`: boots the default guest with its serial console on this terminal.
+# `make run`: boots the default guest, the stock Debian kernel with a busybox initramfs
+# (tools/make-guest.sh), with its serial console on this terminal.
 #   run-default-guest.sh BUILD_DIR [extra glasspc options...]
-# Until glasspc boots Linux, the default guest is the bare-metal console demo in guests/.
+# Type `poweroff -f` in the guest to power off through ACPI (glasspc exits with status 0), or
+# Ctrl-A x to quit. Piped input works too: printf 'echo hi\npoweroff -f\n' | make run
 set -euo pipefail
 build=$1
 shift
 root=$(cd "$(dirname "$0")/.." && pwd)
-image="$build/guests/console_demo.bin"
-mkdir -p "$build/guests"
-if [ ! -f "$image" ] || [ "$root/guests/console_demo.asm" -nt "$image" ]; then
-  nasm -f bin -I "$root/tests/guest/" -o "$image" "$root/guests/console_demo.asm"
-fi
-status=0
-"$build/glasspc" -m 128M -nographic -no-reboot \
-  -device isa-debug-exit,iobase=0xf4,iosize=0x4 \
-  -kernel "$image" -append "console=ttyS0" "$@" || status=$?
-# The demo powers off through isa-debug-exit with value 0, which glasspc reports as status 1.
-[ "$status" -eq 1 ] && status=0
-exit "$status"
+guest="$build/guest"
+"$root/tools/make-guest.sh" "$guest"
+exec "$build/glasspc" -m 256M -nographic \
+  -kernel "$guest/vmlinuz" -initrd "$guest/initramfs.cpio.gz" \
+  -append "console=ttyS0 quiet" "$@"

@@ -45,6 +45,14 @@ TEST_CASE("core: serialize saves and restores the architectural state") {
   PmEnv::enter_long_mode(a, 0x1000);
   a.load(0x1000, {0x48, 0xc7, 0xc0, 0x44, 0x33, 0x22, 0x11, 0x48, 0xff, 0xc8, 0xf4});
   REQUIRE(a.run_until_halt() == CpuRunExit::Halted);
+  a.regs().x87.st(0) = fp::F80{0xc000000000000000ull, 0x4001};
+  a.regs().x87.ftw = 0x80;
+  a.regs().x87.set_top(7);
+  a.regs().xmm[13] = simd::Vec128{0x1122334455667788ull, 0x99aabbccddeeff00ull};
+  a.regs().mxcsr = 0x9fc0;
+  a.regs().xcr0 = 3;
+  a.regs().mc_status[3] = 0;
+  a.regs().mcg_ctl = ~u64{0};
   Archive out = Archive::for_saving();
   {
     ArchiveSection section(out, "cpu0", 1);
@@ -61,6 +69,13 @@ TEST_CASE("core: serialize saves and restores the architectural state") {
   CHECK(b.regs().rip == a.regs().rip);
   CHECK(b.regs().cr3 == a.regs().cr3);
   CHECK(b.regs().efer == a.regs().efer);
+  CHECK(b.regs().x87.reg == a.regs().x87.reg);
+  CHECK(b.regs().x87.fsw == a.regs().x87.fsw);
+  CHECK(b.regs().x87.ftw == 0x80);
+  CHECK(b.regs().xmm == a.regs().xmm);
+  CHECK(b.regs().mxcsr == 0x9fc0);
+  CHECK(b.regs().xcr0 == 3);
+  CHECK(b.regs().mcg_ctl == ~u64{0});
   CHECK(b.cpu().rflags() == a.cpu().rflags());
   CHECK(b.cpu().code64());
   CHECK(b.cpu().halted());

@@ -148,3 +148,21 @@ TEST_CASE("uart: switching FIFO mode clears both FIFOs and raises THRE", "[uart]
 
 }  // namespace
 }  // namespace glasspc::test
+
+namespace glasspc::test {
+namespace {
+
+TEST_CASE("uart: a peer with RTS/CTS flow control sends only while RTS is asserted", "[uart]") {
+  UartRig rig;
+  rig.uart.set_peer_flow_control(true);
+  CHECK(rig.uart.can_receive() == 0);  // reset: MCR.RTS clear
+  rig.out(uart::kMcr, uart::kMcrDtr | uart::kMcrRts);
+  CHECK(rig.uart.can_receive() == 1);  // 16450 mode: RBR only
+  rig.out(uart::kIirFcr, uart::kFcrEnable);
+  CHECK(rig.uart.can_receive() == 16);
+  rig.out(uart::kMcr, uart::kMcrDtr);
+  CHECK(rig.uart.can_receive() == 0);
+}
+
+}  // namespace
+}  // namespace glasspc::test
