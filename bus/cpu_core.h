@@ -10,7 +10,7 @@ class Archive;
 class LocalApicPort;
 
 enum class CpuRunExit : u8 {
-  Deadline,  // virtual time reached the deadline (or the slice ended)
+  Deadline,  // virtual time reached the deadline, or the vCPU ended its turn early (PAUSE)
   Halted,    // HLT (or waiting for SIPI) with nothing to wake it; the machine may skip time
   Stopped,   // stop() was called (exit, reset or snapshot requested)
   Shutdown,  // triple fault: the CPU entered shutdown; the machine resets or exits

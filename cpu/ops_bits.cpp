@@ -203,7 +203,10 @@ bool xchg_rm_r(X86Cpu& c, const Insn& i) {
 // 90+r: XCHG rAX, r. 90 without REX.B is NOP (it does not clear RAX[63:32] in 64-bit mode).
 template <typename T>
 bool xchg_acc(X86Cpu& c, const Insn& i) {
-  if (i.rm == 0) return true;
+  if (i.rm == 0) {
+    if (i.prefixes & pfx::kRep) c.pause();  // F3 90: PAUSE, a spin-wait hint
+    return true;
+  }
   const T a = c.get_reg<T>(i, kRax);
   c.set_reg<T>(i, kRax, c.get_reg<T>(i, i.rm));
   c.set_reg<T>(i, i.rm, a);

@@ -308,6 +308,11 @@ CpuRunExit X86Cpu::run(Picoseconds deadline) {
         exit = CpuRunExit::Stopped;
         break;
       }
+      if (m_yield) {
+        m_yield = false;
+        exit = CpuRunExit::Deadline;
+        break;
+      }
       if (m_shutdown) {
         exit = CpuRunExit::Shutdown;
         break;

@@ -304,6 +304,14 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   void cpuid(u32 leaf, u32 subleaf, u32 out[4]) const;
   u64 tsc() const;
   void set_halted();  // HLT
+  // PAUSE (SDM Vol. 2B): with several vCPUs the spinning one gives up the rest of its turn, so a
+  // spin-wait lets the vCPU it waits for run instead of burning the quantum.
+  void pause() {
+    if (m_config.cpu_count > 1) {
+      m_yield = true;
+      end_block();
+    }
+  }
   // CR8 is the local APIC's TPR[7:4] (SDM Vol. 3A 11.8.6.1); a plain register without an APIC.
   u64 read_cr8() const;
   u64* machine_check_register(u32 index);
@@ -450,6 +458,7 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   u64 m_reported_retired = 0;
   bool m_in_run = false;
   bool m_stop = false;
+  bool m_yield = false;  // PAUSE ended this vCPU's turn
   bool m_halted = false;
   bool m_shutdown = false;
   bool m_wait_for_sipi = false;
