@@ -123,6 +123,7 @@ void X86Cpu::serialize(Archive& ar) {
   ar.field("shadow_at", m_shadow_at);
   ar.optional_field("debug_shadow_at", m_debug_shadow_at, ~u64{0});
   ar.optional_field("deferred_db", m_deferred_db, u64{0});
+  ar.optional_field("task_switch_trap", m_task_switch_trap, false);
   ar.field("halted", m_halted);
   ar.field("shutdown", m_shutdown);
   ar.field("wait_for_sipi", m_wait_for_sipi);

@@ -189,6 +189,15 @@ bool X86Cpu::task_switch(u16 selector, const Descriptor& tss_in, TaskSwitchReaso
     const bool ok_push = new32 ? push<u32>(error) : push<u16>(static_cast<u16>(error));
     if (!ok_push) return false;
   }
+  // The T (debug trap) flag of a 32-bit TSS: #DB with DR6.BT once the switch is complete, before
+  // the new task's first instruction (SDM Vol. 3A 7.2.1, Vol. 3B 18.3.1.5).
+  if (new32) {
+    u16 trap_word;
+    if (read_sys(nb + 0x64, trap_word) && (trap_word & 1)) {
+      m_task_switch_trap = true;
+      end_block();
+    }
+  }
   add_cycles(100);
   return true;
 }

@@ -154,6 +154,7 @@ void X86Cpu::reset_state(bool init_only) {
   m_debug_shadow_at = ~u64{0};
   m_deferred_db = 0;
   m_dr_exec = m_dr_data = m_db_hits = 0;
+  m_task_switch_trap = false;
   m_wait_for_sipi = m_config.index != 0;
   update_mode();
   flush_tlb(false);
@@ -271,6 +272,15 @@ bool X86Cpu::service_events() {
     }
   }
   if (m_wait_for_sipi || m_shutdown) return false;
+  if (m_task_switch_trap) {
+    // A trap of the previous instruction: ahead of NMI and external interrupts (SDM Vol. 3A
+    // 6.9, Table 6-2, priority 4).
+    m_task_switch_trap = false;
+    s.dr6 |= u64{1} << 15;  // BT
+    m_halted = false;
+    if (!deliver_event(vec::DB, EventKind::Exception, false, 0, s.rip)) deliver_pending_exception();
+    return true;
+  }
   const bool inhibited = interrupts_inhibited();
   if (m_nmi_pending && !m_nmi_blocked && !inhibited) {
     m_nmi_pending = false;
