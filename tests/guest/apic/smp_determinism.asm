@@ -7,9 +7,8 @@
 ; (Intel SDM vol. 3A 9.4.4.1 start-up; 9.10.6.1 spin-wait loops use PAUSE).
 %include "lib/multiboot.inc"
 %include "apic.inc"
+%include "smp.inc"
 
-TRAMPOLINE      equ 0x8000
-SIPI_VECTOR     equ TRAMPOLINE >> 12
 AP_STACK_SIZE   equ 1024
 ROUNDS          equ 3000
 CPUS            equ 4
@@ -18,21 +17,7 @@ test_main:
     call apic_setup
     call apic_quiet_pic
     call lapic_enable
-    mov esi, trampoline
-    mov edi, TRAMPOLINE
-    mov ecx, trampoline_end - trampoline
-    rep movsb
-    LAPIC_WR LAPIC_ICR_HIGH, 0
-    LAPIC_WR LAPIC_ICR_LOW, 0x000C4500
-    call icr_wait_idle
-    mov eax, 10000
-    call delay_us
-    LAPIC_WR LAPIC_ICR_LOW, 0x000C4600 | SIPI_VECTOR
-    call icr_wait_idle
-    mov eax, 200
-    call delay_us
-    LAPIC_WR LAPIC_ICR_LOW, 0x000C4600 | SIPI_VECTOR
-    call icr_wait_idle
+    call smp_start_aps
 
     xor ebx, ebx                        ; the BSP works too, as APIC ID 0
     call work
@@ -91,18 +76,6 @@ work:
     lock inc dword [done]
     ret
 
-; eax = ICR delivery status after a bounded wait.
-icr_wait_idle:
-    mov edx, 100000
-.poll:
-    LAPIC_RD LAPIC_ICR_LOW
-    and eax, ICR_BUSY
-    jz .idle
-    dec edx
-    jnz .poll
-.idle:
-    ret
-
 ; 32-bit AP entry from the trampoline, flat segments loaded.
 ap_main:
     mov eax, [LAPIC_BASE + LAPIC_ID]
@@ -116,31 +89,6 @@ ap_main:
     cli
     hlt
     jmp .halt
-
-; Real-mode start-up code, copied to TRAMPOLINE; CS = TRAMPOLINE >> 4, IP = 0.
-bits 16
-trampoline:
-    cli
-    mov ax, cs
-    mov ds, ax
-    o32 lgdt [tramp_gdt_pointer - trampoline]
-    mov eax, cr0
-    or al, 1
-    mov cr0, eax
-    jmp dword SEL_CODE32:tramp_pm + 0     ; absolute: tramp_pm runs from the image
-tramp_gdt_pointer:
-    dw apic_gdt_end - apic_gdt - 1
-    dd apic_gdt
-trampoline_end:
-bits 32
-tramp_pm:
-    mov ax, SEL_DATA32
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov fs, ax
-    mov gs, ax
-    jmp ap_main
 
 align 4
 lock_word:      dd 0

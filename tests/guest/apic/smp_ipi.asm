@@ -7,9 +7,8 @@
 ; goes from the BSP to the AP with APIC ID 2, whose handler sends a fixed IPI back to APIC ID 0.
 %include "lib/multiboot.inc"
 %include "apic.inc"
+%include "smp.inc"
 
-TRAMPOLINE      equ 0x8000
-SIPI_VECTOR     equ TRAMPOLINE >> 12
 TO_AP_VECTOR    equ 0x70
 TO_BSP_VECTOR   equ 0x71
 AP_STACK_SIZE   equ 1024
@@ -21,24 +20,7 @@ test_main:
     call lapic_enable
     mov dword [vec_hooks + TO_AP_VECTOR * 4], to_ap_hook
 
-    ; The trampoline is copied below 1 MiB, where a start-up vector can point.
-    mov esi, trampoline
-    mov edi, TRAMPOLINE
-    mov ecx, trampoline_end - trampoline
-    rep movsb
-
-    ; INIT to all excluding self (edge, assert), 10 ms, then STARTUP twice, 200 us apart.
-    LAPIC_WR LAPIC_ICR_HIGH, 0
-    LAPIC_WR LAPIC_ICR_LOW, 0x000C4500
-    call icr_wait_idle
-    mov eax, 10000
-    call delay_us
-    LAPIC_WR LAPIC_ICR_LOW, 0x000C4600 | SIPI_VECTOR
-    call icr_wait_idle
-    mov eax, 200
-    call delay_us
-    LAPIC_WR LAPIC_ICR_LOW, 0x000C4600 | SIPI_VECTOR
-    call icr_wait_idle
+    call smp_start_aps
     mov esi, 200                        ; up to 200 ms for all three
 .wait_aps:
     cmp dword [ap_count], 3
@@ -71,18 +53,6 @@ test_main:
     CHECK_EQ "no exception on any CPU", [exc_count], 0
     ret
 
-; eax = ICR delivery status after a bounded wait.
-icr_wait_idle:
-    mov edx, 100000
-.poll:
-    LAPIC_RD LAPIC_ICR_LOW
-    and eax, ICR_BUSY
-    jz .idle
-    dec edx
-    jnz .poll
-.idle:
-    ret
-
 ; On the AP: record who took it and answer the BSP (APIC ID 0).
 to_ap_hook:
     mov eax, [LAPIC_BASE + LAPIC_ID]
@@ -110,31 +80,6 @@ ap_main:
     sti
     hlt
     jmp .halt
-
-; Real-mode start-up code, copied to TRAMPOLINE; CS = TRAMPOLINE >> 4, IP = 0.
-bits 16
-trampoline:
-    cli
-    mov ax, cs
-    mov ds, ax
-    o32 lgdt [tramp_gdt_pointer - trampoline]
-    mov eax, cr0
-    or al, 1
-    mov cr0, eax
-    jmp dword SEL_CODE32:tramp_pm + 0     ; absolute: tramp_pm runs from the image
-tramp_gdt_pointer:
-    dw apic_gdt_end - apic_gdt - 1
-    dd apic_gdt
-trampoline_end:
-bits 32
-tramp_pm:
-    mov ax, SEL_DATA32
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    mov fs, ax
-    mov gs, ax
-    jmp ap_main
 
 align 4
 ap_count:       dd 0
