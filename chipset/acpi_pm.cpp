@@ -7,7 +7,7 @@
 #include "bus/machine.h"
 #include "bus/port_space.h"
 #include "bus/system_control.h"
-#include "chipset/pci_bus.h"
+#include "bus/pci/pci_bus.h"
 
 namespace glasspc {
 

@@ -41,8 +41,8 @@
 #include "bus/register_bank.h"
 #include "bus/scheduler.h"
 #include "bus/types.h"
-#include "chipset/pci_bars.h"
-#include "chipset/pci_function.h"
+#include "bus/pci/pci_bars.h"
+#include "bus/pci/pci_function.h"
 
 namespace glasspc {
 

@@ -2,7 +2,7 @@
 
 #include "bus/archive.h"
 #include "bus/memory_map.h"
-#include "chipset/pci_bus.h"
+#include "bus/pci/pci_bus.h"
 
 namespace glasspc {
 

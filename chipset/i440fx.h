@@ -17,7 +17,7 @@
 #include "bus/port_space.h"
 #include "bus/types.h"
 #include "chipset/i440fx_pam.h"
-#include "chipset/pci_function.h"
+#include "bus/pci/pci_function.h"
 
 namespace glasspc {
 

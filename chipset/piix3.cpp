@@ -5,7 +5,7 @@
 #include "bus/archive.h"
 #include "bus/system_control.h"
 #include "bus/trace.h"
-#include "chipset/pci_bus.h"
+#include "bus/pci/pci_bus.h"
 
 namespace glasspc {
 

@@ -22,7 +22,7 @@
 #include "bus/irq_line.h"
 #include "bus/port_space.h"
 #include "bus/types.h"
-#include "chipset/pci_function.h"
+#include "bus/pci/pci_function.h"
 
 namespace glasspc {
 

@@ -2,6 +2,8 @@
 #include "cpu/cpu_model.h"
 
 #include <array>
+#include <cstddef>
+#include <iterator>
 
 namespace glasspc {
 namespace {
@@ -39,48 +41,121 @@ constexpr std::array kModels = {
              {kBaseEcx, kBaseEdx, kLeaf7Ebx, kLeaf7Ecx, kLeaf7Edx, kPrefetchw, kExtEdx, 0}},
 };
 
+// In CpuFeature order (checked below), which is also the order -cpu help lists them in.
+constexpr CpuFeatureBit kFeatureBits[] = {
+    {CpuFeature::kFpu, &CpuidFeatures::leaf1_edx, 0, "fpu"},
+    {CpuFeature::kPse, &CpuidFeatures::leaf1_edx, 3, "pse"},
+    {CpuFeature::kTsc, &CpuidFeatures::leaf1_edx, 4, "tsc"},
+    {CpuFeature::kMsr, &CpuidFeatures::leaf1_edx, 5, "msr"},
+    {CpuFeature::kPae, &CpuidFeatures::leaf1_edx, 6, "pae"},
+    {CpuFeature::kMce, &CpuidFeatures::leaf1_edx, 7, "mce"},
+    {CpuFeature::kCx8, &CpuidFeatures::leaf1_edx, 8, "cx8"},
+    {CpuFeature::kMca, &CpuidFeatures::leaf1_edx, 14, "mca"},
+    {CpuFeature::kApic, &CpuidFeatures::leaf1_edx, 9, "apic"},
+    {CpuFeature::kSep, &CpuidFeatures::leaf1_edx, 11, "sep"},
+    {CpuFeature::kMtrr, &CpuidFeatures::leaf1_edx, 12, "mtrr"},
+    {CpuFeature::kPge, &CpuidFeatures::leaf1_edx, 13, "pge"},
+    {CpuFeature::kCmov, &CpuidFeatures::leaf1_edx, 15, "cmov"},
+    {CpuFeature::kPat, &CpuidFeatures::leaf1_edx, 16, "pat"},
+    {CpuFeature::kPse36, &CpuidFeatures::leaf1_edx, 17, "pse36"},
+    {CpuFeature::kClflush, &CpuidFeatures::leaf1_edx, 19, "clflush"},
+    {CpuFeature::kMmx, &CpuidFeatures::leaf1_edx, 23, "mmx"},
+    {CpuFeature::kFxsr, &CpuidFeatures::leaf1_edx, 24, "fxsr"},
+    {CpuFeature::kSse, &CpuidFeatures::leaf1_edx, 25, "sse"},
+    {CpuFeature::kSse2, &CpuidFeatures::leaf1_edx, 26, "sse2"},
+    {CpuFeature::kSyscall, &CpuidFeatures::ext1_edx, 11, "syscall"},
+    {CpuFeature::kNx, &CpuidFeatures::ext1_edx, 20, "nx"},
+    {CpuFeature::kPdpe1gb, &CpuidFeatures::ext1_edx, 26, "pdpe1gb"},
+    {CpuFeature::kRdtscp, &CpuidFeatures::ext1_edx, 27, "rdtscp"},
+    {CpuFeature::kLm, &CpuidFeatures::ext1_edx, 29, "lm"},
+    {CpuFeature::kSse3, &CpuidFeatures::leaf1_ecx, 0, "pni"},
+    {CpuFeature::kPclmul, &CpuidFeatures::leaf1_ecx, 1, "pclmulqdq"},
+    {CpuFeature::kSsse3, &CpuidFeatures::leaf1_ecx, 9, "ssse3"},
+    {CpuFeature::kCx16, &CpuidFeatures::leaf1_ecx, 13, "cx16"},
+    {CpuFeature::kSse41, &CpuidFeatures::leaf1_ecx, 19, "sse4_1"},
+    {CpuFeature::kSse42, &CpuidFeatures::leaf1_ecx, 20, "sse4_2"},
+    {CpuFeature::kX2apic, &CpuidFeatures::leaf1_ecx, 21, "x2apic"},
+    {CpuFeature::kMovbe, &CpuidFeatures::leaf1_ecx, 22, "movbe"},
+    {CpuFeature::kPopcnt, &CpuidFeatures::leaf1_ecx, 23, "popcnt"},
+    {CpuFeature::kTscDeadline, &CpuidFeatures::leaf1_ecx, 24, "tsc_deadline_timer"},
+    {CpuFeature::kAes, &CpuidFeatures::leaf1_ecx, 25, "aes"},
+    {CpuFeature::kXsave, &CpuidFeatures::leaf1_ecx, 26, "xsave"},
+    {CpuFeature::kLahf64, &CpuidFeatures::ext1_ecx, 0, "lahf_lm"},
+    {CpuFeature::kLzcnt, &CpuidFeatures::ext1_ecx, 5, "abm"},
+    {CpuFeature::kPrefetchw, &CpuidFeatures::ext1_ecx, 8, "3dnowprefetch"},
+    {CpuFeature::kFsgsbase, &CpuidFeatures::leaf7_ebx, 0, "fsgsbase"},
+    {CpuFeature::kTscAdjust, &CpuidFeatures::leaf7_ebx, 1, "tsc_adjust"},
+    {CpuFeature::kSmep, &CpuidFeatures::leaf7_ebx, 7, "smep"},
+    {CpuFeature::kErms, &CpuidFeatures::leaf7_ebx, 9, "erms"},
+    {CpuFeature::kSmap, &CpuidFeatures::leaf7_ebx, 20, "smap"},
+    {CpuFeature::kUmip, &CpuidFeatures::leaf7_ecx, 2, "umip"},
+    {CpuFeature::kRdpid, &CpuidFeatures::leaf7_ecx, 22, "rdpid"},
+    {CpuFeature::kFsrm, &CpuidFeatures::leaf7_edx, 4, "fsrm"},
+    {CpuFeature::kArchCapabilities, &CpuidFeatures::leaf7_edx, 29, "arch_capabilities"},
+    {CpuFeature::kXsaveopt, &CpuidFeatures::xsave_ecx1, 0, "xsaveopt"},
+    {CpuFeature::kXsavec, &CpuidFeatures::xsave_ecx1, 1, "xsavec"},
+};
+
+constexpr bool features_in_order() {
+  if (std::size(kFeatureBits) != static_cast<size_t>(CpuFeature::kCount)) return false;
+  for (size_t n = 0; n < std::size(kFeatureBits); ++n)
+    if (static_cast<size_t>(kFeatureBits[n].feature) != n) return false;
+  return true;
+}
+static_assert(features_in_order(), "kFeatureBits must list every CpuFeature in order");
+
+constexpr CpuFeatureSet feature_set(const CpuidFeatures& f) {
+  CpuFeatureSet set = 0;
+  for (const CpuFeatureBit& b : kFeatureBits)
+    if ((f.*b.word >> b.bit) & 1) set |= feature_bit(b.feature);
+  return set;
+}
+
+// The CPUID words hold no bit outside kFeatureBits (so the feature set describes CPUID fully).
+constexpr bool cpuid_fully_named(const CpuidFeatures& f) {
+  CpuidFeatures rebuilt;
+  for (const CpuFeatureBit& b : kFeatureBits)
+    if ((f.*b.word >> b.bit) & 1) rebuilt.*b.word |= 1u << b.bit;
+  return rebuilt.leaf1_ecx == f.leaf1_ecx && rebuilt.leaf1_edx == f.leaf1_edx &&
+         rebuilt.leaf7_ebx == f.leaf7_ebx && rebuilt.leaf7_ecx == f.leaf7_ecx &&
+         rebuilt.leaf7_edx == f.leaf7_edx && rebuilt.ext1_ecx == f.ext1_ecx &&
+         rebuilt.ext1_edx == f.ext1_edx && rebuilt.xsave_ecx1 == f.xsave_ecx1;
+}
+
+// Models differ only in kModelSelectableFeatures: the instructions and CR4 bits of every other
+// feature execute without a model check, so a model may not leave them out. XSAVEOPT is executed
+// by the XSAVE handler (gated by CR4.OSXSAVE), so a model has it exactly when it has XSAVE.
+constexpr bool models_consistent() {
+  const CpuFeatureSet common = feature_set(kModels[0].features) & ~kModelSelectableFeatures;
+  for (const CpuModel& m : kModels) {
+    const CpuFeatureSet set = feature_set(m.features);
+    if (!cpuid_fully_named(m.features)) return false;
+    if ((set & ~kModelSelectableFeatures) != common) return false;
+    if (has_feature(set, CpuFeature::kXsaveopt) != has_feature(set, CpuFeature::kXsave))
+      return false;
+    if (has_feature(set, CpuFeature::kXsavec) && !has_feature(set, CpuFeature::kXsave))
+      return false;
+  }
+  return true;
+}
+static_assert(models_consistent(), "a model leaves out a feature the core cannot gate");
+
 }  // namespace
 
+std::span<const CpuFeatureBit> cpu_feature_bits() {
+  return kFeatureBits;
+}
+
+CpuFeatureSet cpu_feature_set(const CpuModel& model) {
+  return feature_set(model.features);
+}
+
 std::string cpu_feature_names(const CpuModel& model) {
-  struct Name {
-    const u32 CpuidFeatures::*word;
-    unsigned bit;
-    const char* name;
-  };
-  static constexpr Name kNames[] = {
-      {&CpuidFeatures::leaf1_edx, 0, "fpu"},        {&CpuidFeatures::leaf1_edx, 3, "pse"},
-      {&CpuidFeatures::leaf1_edx, 4, "tsc"},        {&CpuidFeatures::leaf1_edx, 5, "msr"},
-      {&CpuidFeatures::leaf1_edx, 6, "pae"},        {&CpuidFeatures::leaf1_edx, 7, "mce"},
-      {&CpuidFeatures::leaf1_edx, 8, "cx8"},        {&CpuidFeatures::leaf1_edx, 14, "mca"},
-      {&CpuidFeatures::leaf1_edx, 9, "apic"},       {&CpuidFeatures::leaf1_edx, 11, "sep"},
-      {&CpuidFeatures::leaf1_edx, 12, "mtrr"},      {&CpuidFeatures::leaf1_edx, 13, "pge"},
-      {&CpuidFeatures::leaf1_edx, 15, "cmov"},      {&CpuidFeatures::leaf1_edx, 16, "pat"},
-      {&CpuidFeatures::leaf1_edx, 17, "pse36"},     {&CpuidFeatures::leaf1_edx, 19, "clflush"},
-      {&CpuidFeatures::leaf1_edx, 23, "mmx"},       {&CpuidFeatures::leaf1_edx, 24, "fxsr"},
-      {&CpuidFeatures::leaf1_edx, 25, "sse"},       {&CpuidFeatures::leaf1_edx, 26, "sse2"},
-      {&CpuidFeatures::ext1_edx, 11, "syscall"},    {&CpuidFeatures::ext1_edx, 20, "nx"},
-      {&CpuidFeatures::ext1_edx, 26, "pdpe1gb"},    {&CpuidFeatures::ext1_edx, 27, "rdtscp"},
-      {&CpuidFeatures::ext1_edx, 29, "lm"},         {&CpuidFeatures::leaf1_ecx, 0, "pni"},
-      {&CpuidFeatures::leaf1_ecx, 1, "pclmulqdq"},  {&CpuidFeatures::leaf1_ecx, 9, "ssse3"},
-      {&CpuidFeatures::leaf1_ecx, 13, "cx16"},      {&CpuidFeatures::leaf1_ecx, 19, "sse4_1"},
-      {&CpuidFeatures::leaf1_ecx, 20, "sse4_2"},    {&CpuidFeatures::leaf1_ecx, 21, "x2apic"},
-      {&CpuidFeatures::leaf1_ecx, 22, "movbe"},     {&CpuidFeatures::leaf1_ecx, 23, "popcnt"},
-      {&CpuidFeatures::leaf1_ecx, 24, "tsc_deadline_timer"},
-      {&CpuidFeatures::leaf1_ecx, 25, "aes"},       {&CpuidFeatures::leaf1_ecx, 26, "xsave"},
-      {&CpuidFeatures::ext1_ecx, 0, "lahf_lm"},     {&CpuidFeatures::ext1_ecx, 5, "abm"},
-      {&CpuidFeatures::ext1_ecx, 8, "3dnowprefetch"},
-      {&CpuidFeatures::leaf7_ebx, 0, "fsgsbase"},   {&CpuidFeatures::leaf7_ebx, 1, "tsc_adjust"},
-      {&CpuidFeatures::leaf7_ebx, 7, "smep"},       {&CpuidFeatures::leaf7_ebx, 9, "erms"},
-      {&CpuidFeatures::leaf7_ebx, 20, "smap"},      {&CpuidFeatures::leaf7_ecx, 2, "umip"},
-      {&CpuidFeatures::leaf7_ecx, 22, "rdpid"},     {&CpuidFeatures::leaf7_edx, 4, "fsrm"},
-      {&CpuidFeatures::leaf7_edx, 29, "arch_capabilities"},
-      {&CpuidFeatures::xsave_ecx1, 0, "xsaveopt"},  {&CpuidFeatures::xsave_ecx1, 1, "xsavec"},
-  };
   std::string out;
-  for (const Name& n : kNames) {
-    if (!((model.features.*n.word >> n.bit) & 1)) continue;
+  for (const CpuFeatureBit& b : kFeatureBits) {
+    if (!((model.features.*b.word >> b.bit) & 1)) continue;
     if (!out.empty()) out += ' ';
-    out += n.name;
+    out += b.name;
   }
   return out;
 }

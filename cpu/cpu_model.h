@@ -27,6 +27,94 @@ struct CpuidFeatures {
   u32 xsave_ecx1 = 0;  // CPUID.(EAX=0DH, ECX=1):EAX
 };
 
+// Every CPUID feature bit a model can report, one enumerator each. The table behind
+// cpu_feature_bits() names the CPUID word and bit of each: a model's feature set (what the core
+// executes) is derived from its CPUID words, so CPUID and instruction gating cannot disagree.
+enum class CpuFeature : u8 {
+  kFpu,
+  kPse,
+  kTsc,
+  kMsr,
+  kPae,
+  kMce,
+  kCx8,
+  kMca,
+  kApic,
+  kSep,
+  kMtrr,
+  kPge,
+  kCmov,
+  kPat,
+  kPse36,
+  kClflush,
+  kMmx,
+  kFxsr,
+  kSse,
+  kSse2,
+  kSyscall,
+  kNx,
+  kPdpe1gb,
+  kRdtscp,
+  kLm,
+  kSse3,
+  kPclmul,
+  kSsse3,
+  kCx16,
+  kSse41,
+  kSse42,
+  kX2apic,
+  kMovbe,
+  kPopcnt,
+  kTscDeadline,
+  kAes,
+  kXsave,
+  kLahf64,
+  kLzcnt,
+  kPrefetchw,
+  kFsgsbase,
+  kTscAdjust,
+  kSmep,
+  kErms,
+  kSmap,
+  kUmip,
+  kRdpid,
+  kFsrm,
+  kArchCapabilities,
+  kXsaveopt,
+  kXsavec,
+  kCount,
+};
+
+struct CpuFeatureBit {
+  CpuFeature feature;
+  u32 CpuidFeatures::*word;
+  u8 bit;
+  const char* name;  // as Linux /proc/cpuinfo names it
+};
+
+// A set of CpuFeature, one bit per enumerator.
+using CpuFeatureSet = u64;
+static_assert(static_cast<unsigned>(CpuFeature::kCount) <= 64);
+constexpr CpuFeatureSet feature_bit(CpuFeature f) {
+  return CpuFeatureSet{1} << static_cast<unsigned>(f);
+}
+constexpr bool has_feature(CpuFeatureSet set, CpuFeature f) {
+  return (set & feature_bit(f)) != 0;
+}
+
+// Features whose instructions a model may leave out: the per-model opcode table (cpu/decoder.h
+// feature_gates()) turns them into #UD, and XSAVE/XSAVEOPT are gated by CR4.OSXSAVE, which only
+// a model with XSAVE lets the guest set. Every other feature is the same in every model.
+constexpr CpuFeatureSet kModelSelectableFeatures =
+    feature_bit(CpuFeature::kSse3) | feature_bit(CpuFeature::kPclmul) |
+    feature_bit(CpuFeature::kSsse3) | feature_bit(CpuFeature::kCx16) |
+    feature_bit(CpuFeature::kSse41) | feature_bit(CpuFeature::kSse42) |
+    feature_bit(CpuFeature::kMovbe) | feature_bit(CpuFeature::kPopcnt) |
+    feature_bit(CpuFeature::kAes) | feature_bit(CpuFeature::kXsave) |
+    feature_bit(CpuFeature::kXsaveopt) | feature_bit(CpuFeature::kXsavec) |
+    feature_bit(CpuFeature::kLahf64) | feature_bit(CpuFeature::kLzcnt) |
+    feature_bit(CpuFeature::kRdpid);
+
 struct CpuModel {
   std::string_view name;
   std::string_view description;
@@ -35,6 +123,10 @@ struct CpuModel {
 };
 
 std::span<const CpuModel> cpu_models();
+// The CPUID word and bit of every CpuFeature, in enumerator order.
+std::span<const CpuFeatureBit> cpu_feature_bits();
+// The features the model reports in CPUID, which are exactly the ones it executes.
+CpuFeatureSet cpu_feature_set(const CpuModel& model);
 // Also accepts the aliases "glasspc" and "qemu64" (both mean max). Null if unknown.
 const CpuModel* find_cpu_model(std::string_view name);
 

@@ -46,9 +46,8 @@ u64 sign_extend(u64 v, unsigned size) {
 
 }  // namespace
 
-DecodeStatus decode_insn(const u8* bytes, unsigned avail, CodeSize mode, Insn& out,
-                         unsigned& needed) {
-  const OpcodeTable& t = opcode_table();
+DecodeStatus decode_insn(const OpcodeTable& t, const u8* bytes, unsigned avail, CodeSize mode,
+                         Insn& out, unsigned& needed) {
   Reader r{bytes, avail};
   const bool m64 = mode == CodeSize::k64;
   u8 seg = kNoSeg;
@@ -152,6 +151,8 @@ opcode:
   }
   u32 flags = e->flags;
   u8 cycles = e->cycles;
+  // E.g. F3 0F BD without LZCNT is BSR: the REP prefix has no meaning there (SDM Vol. 2A 2.1.1).
+  if (flags & opf::kNoRep) insn.prefixes &= static_cast<u8>(~(pfx::kRep | pfx::kRepne));
   const OpcodeInfo* handlers = e;
 
   // Operand and address size (SDM Vol. 2A 2.2.1.2, Table 2-4; Vol. 1 3.6).

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <array>
+#include <span>
 
+#include "cpu/cpu_model.h"
 #include "cpu/insn.h"
 #include "cpu/x86_cpu.h"
 
@@ -30,6 +32,7 @@ constexpr u32 kModrmReg = 1u << 16;  // ModRM always names registers (MOV CR/DR)
 constexpr u32 kByte = 1u << 17;      // byte-sized operation (operand size does not select)
 constexpr u32 kX87 = 1u << 18;       // D8-DF escape: the handler comes from the x87 tables
 constexpr u32 kKeep66 = 1u << 19;    // in a 66 column, 66 still selects 16-bit operands (MOVBE)
+constexpr u32 kNoRep = 1u << 20;     // F2/F3 are ignored: the handler does not see them
 }  // namespace opf
 
 // Mandatory-prefix columns of the SSE-era opcode tables (SDM Vol. 2A 2.1.2, 3.1.1.1 "NP", "66",
@@ -87,7 +90,40 @@ struct OpcodeTable {
   Handler x87_unavailable = nullptr;  // unlisted D8-DF encodings: #NM per CR0.EM/TS, else #UD
 };
 
+// The opcode table of a model (cpu/cpu_model.h): the table of every implemented instruction with
+// the instructions of the features the model does not report turned into #UD, as feature_gates()
+// lists them. Built on first use, then immutable. A CPU decodes with its model's table only, so
+// the gating costs nothing when instructions execute.
+const OpcodeTable& opcode_table(const CpuModel& model);
+// The table of the default model "max".
 const OpcodeTable& opcode_table();
+
+// Where a model-selectable feature (kModelSelectableFeatures) lives in the opcode table, and what
+// a model without the feature does there (SDM Vol. 2A CPUID, Table 3-8: an instruction whose
+// feature flag is clear raises #UD).
+enum class GateMap : u8 {
+  kOp,          // t.op[first..last] (0x000-0x0ff one-byte map, 0x100-0x1ff 0F map)
+  kPrefixed0F,  // t.prefixed_0f[first..last][column in `slots`]
+  kMap0F38,     // t.map_0f38[first..last][column in `slots`]
+  kMap0F3A,     // t.map_0f3a[first..last][column in `slots`]
+  kX87Mem,      // t.x87_mem[escape first..last - 0xd8][ModRM.reg in `slots`]
+  kGroup,       // t.group[GroupId first..last][ModRM.reg in `slots`]
+};
+enum class GateAction : u8 {
+  kUndefined,    // the encoding raises #UD (x87 escapes: #NM first under CR0.EM/TS)
+  kUndefined64,  // only the 64-bit operand-size form (REX.W) raises #UD
+  kInvalid64,    // #UD in 64-bit mode only
+  kIgnoreRep,    // F2/F3 are ignored, selecting the older instruction of the same opcode
+};
+struct FeatureGate {
+  CpuFeature feature;
+  GateMap map;
+  u16 first;
+  u16 last;
+  u8 slots;  // bit mask: SsePrefix columns, or ModRM.reg values; ignored for kOp
+  GateAction action;
+};
+std::span<const FeatureGate> feature_gates();
 
 // Filled by the ops_*.cpp files (each registers the handlers it defines).
 void register_alu_ops(OpcodeTable& t);
@@ -138,9 +174,15 @@ enum class DecodeStatus : u8 {
   TooLong,   // more than 15 bytes (SDM Vol. 2A 2.3.11: #GP(0))
 };
 
-// Decodes one instruction from `bytes[0..avail)` (avail <= 15) for code of size `mode`.
-// On NeedMore, `needed` is the count of bytes the decoder wanted.
-DecodeStatus decode_insn(const u8* bytes, unsigned avail, CodeSize mode, Insn& out,
-                         unsigned& needed);
+// Decodes one instruction from `bytes[0..avail)` (avail <= 15) for code of size `mode` with the
+// opcode table `t` (the CPU model's). On NeedMore, `needed` is the count of bytes the decoder
+// wanted.
+DecodeStatus decode_insn(const OpcodeTable& t, const u8* bytes, unsigned avail, CodeSize mode,
+                         Insn& out, unsigned& needed);
+// The same with the table of the default model "max".
+inline DecodeStatus decode_insn(const u8* bytes, unsigned avail, CodeSize mode, Insn& out,
+                                unsigned& needed) {
+  return decode_insn(opcode_table(), bytes, avail, mode, out, needed);
+}
 
 }  // namespace glasspc

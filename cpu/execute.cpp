@@ -53,7 +53,9 @@ bool X86Cpu::fetch_block(Block*& block) {
       const unsigned avail = std::min<unsigned>(kMaxInsnLength, kPageSize - pos);
       Insn insn;
       unsigned needed;
-      if (decode_insn(code + pos, avail, m_code_size, insn, needed) != DecodeStatus::Ok) break;
+      if (decode_insn(opcode_table(*m_model), code + pos, avail, m_code_size, insn, needed) !=
+          DecodeStatus::Ok)
+        break;
       fresh->insns.push_back(insn);
       pos += insn.len;
       if (insn.ends_block) break;
@@ -123,7 +125,8 @@ void X86Cpu::execute_one_uncached() {
   for (;;) {
     unsigned needed = 0;
     const DecodeStatus status =
-        have == 0 ? DecodeStatus::NeedMore : decode_insn(bytes, have, m_code_size, insn, needed);
+        have == 0 ? DecodeStatus::NeedMore
+                  : decode_insn(opcode_table(*m_model), bytes, have, m_code_size, insn, needed);
     if (status == DecodeStatus::Ok) break;
     if (status == DecodeStatus::TooLong) {
       gp(0);

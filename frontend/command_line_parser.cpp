@@ -211,7 +211,13 @@ void CommandLineParser::smp(std::string_view argument) {
   OptionList list("-smp", argument, "cpus");
   auto cpus = list.take_integer("cpus", ~u64{0});
   const auto maxcpus = list.take_integer("maxcpus", ~u64{0});
-  list.reject_unknown("cpus, maxcpus");
+  const auto quantum = list.take_integer("quantum", ~u64{0});
+  list.reject_unknown("cpus, maxcpus, quantum");
+  if (quantum) {
+    if (*quantum < 100 || *quantum > 100'000'000)
+      throw OptionError{fmt::format("{}: quantum must be 100 to 100000000 cycles", list.context())};
+    m_config.smp_quantum_cycles = *quantum;
+  }
   if (!cpus) cpus = maxcpus;  // QEMU: "-smp maxcpus=4" means 4 CPUs
   if (!cpus) throw OptionError{fmt::format("{}: parameter 'cpus' is required", list.context())};
   if (maxcpus && *maxcpus != *cpus)

@@ -52,6 +52,15 @@ struct DebugconConfig {
   std::string chardev;
 };
 
+// QEMU's pc-testdev (devices/pc_testdev.h): fixed ports 0xE0-0xEB and 0x2000-0x2017, 64 KiB of
+// MMIO at 0xFF000000; no properties.
+struct PcTestdevConfig {};
+
+// QEMU's pci-testdev (devices/pci_testdev.h), in the first free slot of PCI bus 0 from 2 up.
+struct PciTestdevConfig {
+  bool interrupts = true;  // glasspc's MSI/MSI-X extension; msi=off gives QEMU's exact function
+};
+
 // The standard PC I/O base and ISA IRQ of COM1..COM4.
 struct ComPortResources {
   u16 iobase;
@@ -74,6 +83,9 @@ struct RtcConfig {
 struct MachineConfig {
   u64 ram_size = u64{128} << 20;  // QEMU's default for the pc machine
   unsigned cpus = 1;
+  // -smp N,quantum=K: with several vCPUs each takes turns of K CPU cycles (at most) in a fixed
+  // order; every run with the same K is the same run.
+  u64 smp_quantum_cycles = 20'000;
   std::string machine = "pc";
   std::string cpu_model = "max";
   std::optional<u64> cpu_frequency_hz;  // unset: the CPU's own default
@@ -87,6 +99,8 @@ struct MachineConfig {
   std::vector<SerialConfig> serials;  // ascending index
   std::vector<DebugExitConfig> debug_exits;
   std::vector<DebugconConfig> debugcons;
+  std::vector<PcTestdevConfig> pc_testdevs;
+  std::vector<PciTestdevConfig> pci_testdevs;
   std::string monitor_chardev;  // the chardev the monitor is reached on; empty: no monitor
   RtcConfig rtc;
 

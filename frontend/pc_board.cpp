@@ -6,9 +6,14 @@
 #include <cerrno>
 #include <cstring>
 
+#include "bus/clock.h"
+#include "chipset/ioapic.h"
+#include "bus/pci/pci_bus.h"
 #include "cpu/cpu_factory.h"
 #include "devices/isa_debug_exit.h"
 #include "devices/isa_debugcon.h"
+#include "devices/pc_testdev.h"
+#include "devices/pci_testdev.h"
 #include "devices/uart16550.h"
 #include "firmware/bios_rom.h"
 #include "firmware/file_image.h"
@@ -36,6 +41,8 @@ PcBoard::PcBoard(const MachineConfig& config) {
   read_firmware(config);
   MachineOptions options;
   options.no_reboot = config.no_reboot;
+  options.smp_quantum =
+      time_of_tick(config.smp_quantum_cycles, config.cpu_frequency_hz.value_or(CpuConfig{}.frequency_hz));
   m_machine = std::make_unique<Machine>(options);
   open_trace(config);
   open_chardevs(config);
@@ -169,6 +176,27 @@ void PcBoard::add_devices(const MachineConfig& config) {
     auto& device = machine.add_device<IsaDebugcon>(name, machine.trace());
     device.attach(machine.ports(), debugcon.iobase);
     device.set_backend(&backend(debugcon.chardev));
+  }
+  for (std::size_t i = 0; i < config.pc_testdevs.size(); ++i) {
+    const std::string name = numbered("pc-testdev", i);
+    claim_check(name, PcTestdev::kIoportBase, 12);  // 0xE0-0xEB
+    claim_check(name, PcTestdev::kIrqLineBase, PcTestdev::kIrqLines);
+    auto& testdev = machine.add_device<PcTestdev>(name, machine.trace());
+    testdev.attach(machine.ports(), machine.memory());
+    // Lines 0-15 are the ISA IRQs (8259 and IOAPIC); 16-23 reach only IOAPIC pins 16-23.
+    for (unsigned line = 0; line < PcTestdev::kIsaIrqLines; ++line)
+      m_platform->connect_isa_irq(testdev.irq(line), line);
+    for (unsigned line = PcTestdev::kIsaIrqLines; line < PcTestdev::kIrqLines; ++line)
+      testdev.irq(line).connect(m_chipset->ioapic(), line);
+  }
+  for (std::size_t i = 0; i < config.pci_testdevs.size(); ++i) {
+    // QEMU's rule for a -device without addr=: the first free slot (-nodefaults leaves 2 free).
+    PciBus& bus = m_chipset->pci_bus();
+    u8 slot = 2;
+    while (slot < 32 && bus.function(pci::devfn(slot, 0))) ++slot;
+    if (slot == 32) throw BoardError("pci-testdev: no free slot on PCI bus 0");
+    machine.add_device<PciTestdev>(numbered("pci-testdev", i), bus, slot,
+                                   PciTestdev::Options{config.pci_testdevs[i].interrupts});
   }
 }
 

@@ -9,7 +9,7 @@
 #include "chipset/i440fx.h"
 #include "chipset/ioapic.h"
 #include "chipset/lapic.h"
-#include "chipset/pci_bus.h"
+#include "bus/pci/pci_bus.h"
 #include "chipset/pic8259.h"
 #include "chipset/piix3.h"
 #include "chipset/piix3_port92.h"

@@ -273,6 +273,14 @@ std::optional<std::string> CommandLineParser::device(std::string_view argument) 
     debugcon.chardev = *chardev;
     m_config.debugcons.push_back(debugcon);
     m_debugcon_context.push_back(list.context());
+  } else if (*driver == "pc-testdev") {
+    list.reject_unknown("none");
+    m_config.pc_testdevs.push_back(PcTestdevConfig{});
+  } else if (*driver == "pci-testdev") {
+    PciTestdevConfig testdev;
+    testdev.interrupts = list.take_bool("msi").value_or(testdev.interrupts);
+    list.reject_unknown("msi");
+    m_config.pci_testdevs.push_back(testdev);
   } else {  // isa-serial
     DeviceSerial serial;
     serial.context = list.context();

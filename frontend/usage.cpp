@@ -20,6 +20,13 @@ constexpr std::array kDeviceModels = {
              "chardev=ID, index=0..3 (COM1..COM4; default: the first free one), timing=on|off "
              "(default off: the host takes each character at once, as on QEMU; on: characters "
              "leave at the programmed baud rate): a 16550A UART"},
+    Offering{"pc-testdev",
+             "no options: QEMU's ISA test device (scratch ports 0xe0-0xe3 and 0xe8-0xeb, "
+             "page flush 0xe4, IRQ line n driven by port 0x2000+n, 64 KiB of MMIO memory at "
+             "0xff000000)"},
+    Offering{"pci-testdev",
+             "msi=on|off (default on: glasspc's MSI and MSI-X extension in BAR4, which QEMU's "
+             "device lacks): QEMU's PCI test device 1b36:0005 (BAR0 MMIO and BAR1 I/O tests)"},
 };
 
 constexpr std::string_view kUsage = R"(usage: glasspc [options]
@@ -36,7 +43,10 @@ Standard options:
                 max (default), v2, base); freq= sets the clock that turns cycles into
                 virtual time (suffixes k, M, G)
 -accel tcg      select the accelerator (glasspc has only its own, spelled tcg)
--smp [cpus=]n   number of virtual CPUs, 1 to 64
+-smp [cpus=]n[,quantum=K]
+                number of virtual CPUs, 1 to 64; they run one after another in turns of
+                at most K CPU cycles (default 20000), in a fixed order, so SMP runs are
+                deterministic; PAUSE and HLT end a turn early
 -m [size=]megs  guest RAM; a plain number is in MiB, or use a suffix K, M, G or T
                 (default 128M)
 -nodefaults     do not create the default serial port and monitor
@@ -69,6 +79,8 @@ Devices:
 -device isa-debug-exit[,iobase=0x501][,iosize=0x2]
 -device isa-debugcon,chardev=id[,iobase=0xe9]
 -device isa-serial[,chardev=id][,index=n][,timing=on|off]
+-device pc-testdev
+-device pci-testdev[,msi=on|off]
 
 Display options:
 -display none   no display: as on QEMU, the default serial port's output is discarded and

@@ -93,7 +93,11 @@ TEST_CASE("option -smp takes a count or cpus=, with maxcpus equal to it") {
   CHECK(error_of({"-smp", "2,maxcpus=4"}) ==
         "-smp 2,maxcpus=4: maxcpus must equal cpus (glasspc has no CPU hotplug)");
   CHECK(error_of({"-smp", "4,sockets=2"}) ==
-        "-smp 4,sockets=2: unknown parameter 'sockets' (accepted: cpus, maxcpus)");
+        "-smp 4,sockets=2: unknown parameter 'sockets' (accepted: cpus, maxcpus, quantum)");
+  CHECK(config_of({"-smp", "4,quantum=5000"}).smp_quantum_cycles == 5000);
+  CHECK(config_of({"-smp", "4"}).smp_quantum_cycles == 20000);
+  CHECK(error_of({"-smp", "2,quantum=5"}) ==
+        "-smp 2,quantum=5: quantum must be 100 to 100000000 cycles");
 }
 
 TEST_CASE("option -machine and -M accept pc, QEMU's versioned i440FX names and accel=tcg") {

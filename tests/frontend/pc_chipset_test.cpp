@@ -13,7 +13,7 @@
 #include "chipset/acpi_pm.h"
 #include "chipset/ioapic.h"
 #include "chipset/lapic.h"
-#include "chipset/pci_bus.h"
+#include "bus/pci/pci_bus.h"
 #include "chipset/piix3.h"
 #include "firmware/fw_cfg_items.h"
 #include "frontend/pc_firmware_tables.h"

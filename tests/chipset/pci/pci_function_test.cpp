@@ -1,6 +1,6 @@
 // Register-level tests of the PCI function model: header, BAR sizing and relocation, command
 // register gating, status bits, capabilities, INTx# and type 1 headers.
-#include "chipset/pci_function.h"
+#include "bus/pci/pci_function.h"
 
 #include <catch2/catch.hpp>
 

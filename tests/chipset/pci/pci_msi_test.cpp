@@ -1,11 +1,11 @@
 // Register-level tests of the MSI and MSI-X capabilities: messages travel as DMA writes through
 // the function's DmaSpace to the machine's interrupt message sink.
-#include "chipset/pci_msi.h"
+#include "bus/pci/pci_msi.h"
 
 #include <catch2/catch.hpp>
 
 #include "bus/archive.h"
-#include "chipset/pci_msix.h"
+#include "bus/pci/pci_msix.h"
 #include "tests/chipset/pci/pci_rig.h"
 
 namespace glasspc {

@@ -12,10 +12,10 @@
 #include "bus/msi.h"
 #include "bus/system_control.h"
 #include "chipset/i440fx.h"
-#include "chipset/pci_bus.h"
-#include "chipset/pci_function.h"
-#include "chipset/pci_msi.h"
-#include "chipset/pci_msix.h"
+#include "bus/pci/pci_bus.h"
+#include "bus/pci/pci_function.h"
+#include "bus/pci/pci_msi.h"
+#include "bus/pci/pci_msix.h"
 
 namespace glasspc::test {
 

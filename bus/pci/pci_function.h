@@ -25,8 +25,8 @@
 #include "bus/irq_line.h"
 #include "bus/requester_id.h"
 #include "bus/types.h"
-#include "chipset/pci_bars.h"
-#include "chipset/pci_config_regs.h"
+#include "bus/pci/pci_bars.h"
+#include "bus/pci/pci_config_regs.h"
 
 namespace glasspc {
 

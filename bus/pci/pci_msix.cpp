@@ -1,4 +1,4 @@
-#include "chipset/pci_msix.h"
+#include "bus/pci/pci_msix.h"
 
 #include <fmt/format.h>
 
@@ -6,8 +6,8 @@
 
 #include "bus/archive.h"
 #include "bus/dma_space.h"
-#include "chipset/pci_config_regs.h"
-#include "chipset/pci_function.h"
+#include "bus/pci/pci_config_regs.h"
+#include "bus/pci/pci_function.h"
 
 namespace glasspc {
 

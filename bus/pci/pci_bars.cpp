@@ -1,7 +1,7 @@
-#include "chipset/pci_bars.h"
+#include "bus/pci/pci_bars.h"
 
 #include "bus/trace.h"
-#include "chipset/pci_config_regs.h"
+#include "bus/pci/pci_config_regs.h"
 
 namespace glasspc {
 

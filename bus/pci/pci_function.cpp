@@ -1,4 +1,4 @@
-#include "chipset/pci_function.h"
+#include "bus/pci/pci_function.h"
 
 #include <fmt/format.h>
 
@@ -9,7 +9,7 @@
 #include "bus/dma_space.h"
 #include "bus/machine.h"
 #include "bus/trace.h"
-#include "chipset/pci_bus.h"
+#include "bus/pci/pci_bus.h"
 
 namespace glasspc {
 

@@ -1,4 +1,4 @@
-#include "chipset/pci_bus.h"
+#include "bus/pci/pci_bus.h"
 
 #include <fmt/format.h>
 
@@ -7,8 +7,8 @@
 #include "bus/machine.h"
 #include "bus/requester_id.h"
 #include "bus/trace.h"
-#include "chipset/pci_config_regs.h"
-#include "chipset/pci_function.h"
+#include "bus/pci/pci_config_regs.h"
+#include "bus/pci/pci_function.h"
 
 namespace glasspc {
 
