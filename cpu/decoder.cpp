@@ -235,28 +235,24 @@ opcode:
       insn.disp = static_cast<i32>(disp);
       if (insn.base == kRsp || insn.base == kRbp) default_seg = kSs;
     }
+    // An empty sub-table slot: the instruction raises `missing` when executed.
+    auto absent = [&](Handler missing) {
+      insn.handler = missing;
+      insn.len = static_cast<u8>(r.pos);
+      insn.ends_block = true;
+      out = insn;
+      return DecodeStatus::Ok;
+    };
     if (flags & opf::kX87) {
       // SDM Vol. 2A A.4.1/A.4.2: mod != 3 selects by reg, mod == 3 by the whole low six bits.
       handlers = insn.mod == 3 ? &t.x87_reg[op - 0xd8][m & 0x3f] : &t.x87_mem[op - 0xd8][(m >> 3) & 7];
-      if (!handlers->h[0]) {
-        insn.handler = t.x87_unavailable;
-        insn.len = static_cast<u8>(r.pos);
-        insn.ends_block = true;
-        out = insn;
-        return DecodeStatus::Ok;
-      }
+      if (!handlers->h[0]) return absent(t.x87_unavailable);
       flags |= handlers->flags;
       cycles = handlers->cycles;
     }
     if (flags & opf::kGroup) {
       handlers = &t.group[e->group][(m >> 3) & 7];
-      if (!handlers->h[0]) {
-        insn.handler = t.undefined;
-        insn.len = static_cast<u8>(r.pos);
-        insn.ends_block = true;
-        out = insn;
-        return DecodeStatus::Ok;
-      }
+      if (!handlers->h[0]) return absent(t.undefined);
       flags |= handlers->flags;
       cycles = handlers->cycles;
       if (m64 && (handlers->flags & opf::kF64)) osz = 8;
