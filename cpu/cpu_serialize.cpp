@@ -124,6 +124,7 @@ void X86Cpu::serialize(Archive& ar) {
   ar.optional_field("debug_shadow_at", m_debug_shadow_at, ~u64{0});
   ar.optional_field("deferred_db", m_deferred_db, u64{0});
   ar.optional_field("task_switch_trap", m_task_switch_trap, false);
+  ar.optional_field("ferr", m_ferr, false);
   ar.field("halted", m_halted);
   ar.field("shutdown", m_shutdown);
   ar.field("wait_for_sipi", m_wait_for_sipi);
@@ -134,6 +135,7 @@ void X86Cpu::serialize(Archive& ar) {
   ar.field("sipi_pending", m_sipi_pending);
   ar.field("sipi_vector", m_sipi_vector);
   if (ar.loading()) {
+    set_ferr(m_ferr);  // re-drive the pin for whatever listens to it
     m_flag_op = FlagOp::None;
     update_mode();
     update_debug_state();

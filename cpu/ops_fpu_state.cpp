@@ -106,8 +106,9 @@ void load_x87(X86Cpu& c, const Insn& i, const Image& img) {
     x.reg[x.phys(n)] = fp::F80{get<u64>(img, kStOffset + 16 * n),
                                get<u16>(img, kStOffset + 16 * n + 8)};
   }
-  // FXRSTOR does not raise pending exceptions; FERR# follows the restored ES bit.
-  c.set_ferr((x.fsw & 0x80) && !(c.s.cr0 & cr0::NE));
+  // FXRSTOR does not report a pending exception: with ES set, FERR# is asserted by the next
+  // waiting x87 instruction (SDM Vol. 1 D.2.1.1); with ES clear nothing is pending any more.
+  if (!(x.fsw & 0x80)) c.set_ferr(false);
 }
 
 // The x87 initial configuration (SDM Vol. 1 13.6): FNINIT's control values, registers zero.

@@ -34,7 +34,12 @@ inline bool x87_exception_pending(const X86State& s) {
 inline bool mmx_available(X86Cpu& c) {
   if (c.s.cr0 & cr0::EM) return c.ud();
   if (c.s.cr0 & cr0::TS) return c.fault(vec::NM);
-  if (x87_exception_pending(c.s)) return c.fault(vec::MF);
+  if (x87_exception_pending(c.s)) {
+    // Interrupt 16 needs CR0.NE; otherwise the error is reported through FERR# and the
+    // instruction goes on (SDM Vol. 3A 6.15 "Interrupt 16", Vol. 1 D.2.1).
+    if (c.s.cr0 & cr0::NE) return c.fault(vec::MF);
+    c.set_ferr(true);
+  }
   c.s.x87.set_top(0);
   c.s.x87.ftw = 0xff;
   return true;

@@ -205,6 +205,7 @@ void X86Cpu::set_local_apic(LocalApicPort* apic) {
 }
 
 void X86Cpu::set_ferr(bool asserted) {
+  m_ferr = asserted;
   if (m_env.ferr) m_env.ferr->set(asserted);
 }
 

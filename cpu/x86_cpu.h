@@ -459,7 +459,8 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   bool m_in_run = false;
   bool m_stop = false;
   bool m_yield = false;  // PAUSE ended this vCPU's turn
-  bool m_task_switch_trap = false;  // a task switch into a TSS with T = 1: #DB at the boundary
+  bool m_task_switch_trap = false;
+  bool m_ferr = false;  // the FERR# output level  // a task switch into a TSS with T = 1: #DB at the boundary
   bool m_halted = false;
   bool m_shutdown = false;
   bool m_wait_for_sipi = false;

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "bus/clock.h"
+#include "chipset/ferr_latch.h"
 #include "chipset/ioapic.h"
 #include "bus/pci/pci_bus.h"
 #include "cpu/cpu_factory.h"
@@ -119,7 +120,13 @@ void PcBoard::add_cpus(const MachineConfig& config) {
     cpu.model = config.cpu_model;
     if (config.cpu_frequency_hz) cpu.frequency_hz = *config.cpu_frequency_hz;
     try {
-      machine.add_cpu(create_x86_cpu(cpu, environment));
+      CpuEnvironment env = environment;
+      if (index == 0) {
+        // The PC/AT wires the boot processor's FERR# to IRQ 13 (through the FERR latch).
+        m_cpu0_ferr = std::make_unique<IrqLine>("cpu0.ferr", &machine.trace());
+        env.ferr = m_cpu0_ferr.get();
+      }
+      machine.add_cpu(create_x86_cpu(cpu, env));
     } catch (const std::invalid_argument& error) {
       throw BoardError(fmt::format("-cpu {}: {}", config.cpu_model, error.what()));
     }
@@ -129,6 +136,11 @@ void PcBoard::add_cpus(const MachineConfig& config) {
 void PcBoard::add_platform(const MachineConfig& config) {
   const firmware::PcMemoryLayout layout = firmware::pc_memory_layout(config.ram_size);
   m_platform = std::make_unique<PcPlatform>(*m_machine, config, layout);
+  // x87 error reporting of the PC/AT: FERR# latches IRQ 13, a write to port 0xF0 clears it.
+  FerrLatch& ferr = m_machine->add_device<FerrLatch>("ferr", m_machine->trace());
+  ferr.attach(m_machine->ports());
+  m_cpu0_ferr->connect(ferr, FerrLatch::kFerrInput);
+  m_platform->connect_isa_irq(ferr.irq(), FerrLatch::kIsaIrq);
   // Without a BIOS nobody else configures the chipset: the board does it for a direct boot.
   m_chipset = std::make_unique<PcChipset>(*m_machine, *m_platform, config.bios.empty());
   add_pc_fw_cfg(*m_machine, pc_acpi_platform(config, layout), layout);

@@ -16,6 +16,7 @@
 
 #include "bus/chardev.h"
 #include "bus/input_log.h"
+#include "bus/irq_line.h"
 #include "bus/machine.h"
 #include "firmware/linux_boot.h"
 #include "firmware/multiboot.h"
@@ -79,6 +80,9 @@ class PcBoard {
   std::vector<u8> m_bios;               // read by read_firmware, mapped by load_firmware
   firmware::MultibootRequest m_kernel;  // likewise; kept for reboots
   std::optional<firmware::LinuxBootRequest> m_linux;  // set instead when -kernel is a bzImage
+  // CPU 0's FERR# output (x87 errors with CR0.NE = 0), wired to the FerrLatch on IRQ 13; declared
+  // before the machine so that it outlives the CPU that drives it.
+  std::unique_ptr<IrqLine> m_cpu0_ferr;
   std::unique_ptr<Machine> m_machine;
   // Holds glue the machine's devices call (the CPU's INTR pin); the destructor ends the machine
   // first.
