@@ -1,5 +1,5 @@
 # glasspc: a thin layer over CMake + Ninja. `make run` and `make test` are all a newcomer needs.
-.PHONY: all deps build test run bench bench-cpu debug asan clean help
+.PHONY: all deps build test run bench bench-cpu bench-linux debug asan clean help
 
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
@@ -15,7 +15,7 @@ all: build
 help:
 	@echo "make run    install dependencies, build, boot the default guest"
 	@echo "make test   install dependencies, build, run every test"
-	@echo "make deps | build | bench | bench-cpu | debug | asan | clean"
+	@echo "make deps | build | bench | bench-cpu | bench-linux | debug | asan | clean"
 
 deps:
 	@./tools/install-deps.sh
@@ -38,6 +38,9 @@ bench: build
 
 bench-cpu: build
 	@./bench/cpu/run.sh $(BUILD_DIR)
+
+bench-linux: build
+	@./bench/linux/run.sh $(BUILD_DIR)
 
 debug: deps
 	cmake -S . -B build-debug -G Ninja -DCMAKE_BUILD_TYPE=Debug

@@ -3,3 +3,4 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/cpu/run.sh" "$1"
+"$here/linux/run.sh" "$1"
