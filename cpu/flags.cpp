@@ -17,7 +17,11 @@ void X86Cpu::materialize_flags() {
 }
 
 void X86Cpu::set_arith_flags(u64 mask, u64 values) {
-  materialize_flags();
+  // When every arithmetic flag is replaced, the pending lazy record need not be evaluated.
+  if ((mask & flag::kArith) == flag::kArith)
+    m_flag_op = FlagOp::None;
+  else
+    materialize_flags();
   m_rflags = (m_rflags & ~mask) | (values & mask);
 }
 
