@@ -1,29 +1,10 @@
 // Exact arithmetic and the single rounding step shared by the x87 and SSE code.
 #include "cpu/float/unpacked.h"
 
+#include <array>
+#include <bit>
+
 namespace glasspc::fp {
-
-int count_leading_zeros128(u128 v) {
-  const u64 hi = static_cast<u64>(v >> 64);
-  if (hi != 0) return __builtin_clzll(hi);
-  const u64 lo = static_cast<u64>(v);
-  return lo != 0 ? 64 + __builtin_clzll(lo) : 128;
-}
-
-u128 shift_right_jam(u128 v, int count) {
-  if (count <= 0) return v;
-  if (count >= 128) return v != 0 ? 1 : 0;
-  const u128 lost = v & ((u128{1} << count) - 1);
-  return (v >> count) | (lost != 0 ? 1 : 0);
-}
-
-bool normalize(Unpacked& v) {
-  if (v.sig == 0) return false;
-  const int lz = count_leading_zeros128(v.sig);
-  v.sig <<= lz;
-  v.exp -= lz;
-  return true;
-}
 
 bool overflow_gives_infinity(bool sign, Rounding rc) {
   switch (rc) {
@@ -74,10 +55,16 @@ bool increments(const Cut& c, bool sign, Rounding rc) {
 
 }  // namespace
 
-Rounded round_to(Unpacked v, const Format& fmt, Rounding rc, bool unbounded) {
+namespace detail {
+
+// Any significand: cuts the 128-bit value, handles results below emin and tininess.
+Rounded round_general(Unpacked v, const Format& fmt, Rounding rc, bool unbounded) {
   Rounded r;
   r.sign = v.sign;
   if (!normalize(v)) return r;
+  if (fmt.precision <= 64 && fmt.precision >= 1 && (unbounded || v.exp >= fmt.emin)) {
+    return round_normal64(v, fmt, rc, unbounded);
+  }
   const int p = fmt.precision;
   const int base_shift = 128 - p;
   const bool below = !unbounded && v.exp < fmt.emin;
@@ -109,6 +96,8 @@ Rounded round_to(Unpacked v, const Format& fmt, Rounding rc, bool unbounded) {
   return r;
 }
 
+}  // namespace detail
+
 IntegerRounding round_integer(Unpacked v, Rounding rc) {
   IntegerRounding r;
   if (!normalize(v)) return r;
@@ -133,73 +122,11 @@ Unpacked from_integer(bool sign, u128 magnitude) {
   return v;
 }
 
-Unpacked exact_add(const Unpacked& a, const Unpacked& b, Rounding rc) {
-  if (b.sig == 0) {
-    if (a.sig != 0) return a;
-    // Exact zero sum of zeros: the common sign, else +0 except when rounding down (IEEE
-    // 754-2008 6.3).
-    Unpacked z;
-    z.sign = a.sign == b.sign ? a.sign : rc == Rounding::kDown;
-    return z;
-  }
-  if (a.sig == 0) return b;
-  // Operands carry at most 64 significant bits at the top, so one bit of headroom for the
-  // carry and 63 guard bits below are free.
-  Unpacked big = a, small = b;
-  if (b.exp > a.exp || (b.exp == a.exp && b.sig > a.sig)) {
-    big = b;
-    small = a;
-  }
-  const i64 diff = i64{big.exp} - small.exp;
-  u128 bs = big.sig >> 1;
-  u128 ss = shift_right_jam(small.sig >> 1, diff > 200 ? 200 : static_cast<int>(diff));
-  Unpacked r;
-  r.exp = big.exp + 1;
-  r.sign = big.sign;
-  if (big.sign == small.sign) {
-    r.sig = bs + ss;
-  } else {
-    r.sig = bs - ss;
-    if (r.sig == 0) {
-      r.sign = rc == Rounding::kDown;
-      return r;
-    }
-  }
-  normalize(r);
-  return r;
-}
+namespace {
 
-Unpacked exact_mul(const Unpacked& a, const Unpacked& b) {
-  Unpacked r;
-  r.sign = a.sign != b.sign;
-  if (a.sig == 0 || b.sig == 0) return r;
-  const u64 x = static_cast<u64>(a.sig >> 64), y = static_cast<u64>(b.sig >> 64);
-  r.sig = u128{x} * y;
-  r.exp = a.exp + b.exp + 1;
-  normalize(r);
-  // Operands keep at most 64 significant bits in the high half; the low half folds into
-  // the sticky bit.
-  if ((a.sig << 64) != 0 || (b.sig << 64) != 0) r.sig |= 1;
-  return r;
-}
-
-Unpacked exact_div(const Unpacked& a, const Unpacked& b) {
-  Unpacked r;
-  r.sign = a.sign != b.sign;
-  if (a.sig == 0) return r;
-  const u64 x = static_cast<u64>(a.sig >> 64), y = static_cast<u64>(b.sig >> 64);
-  const bool ge = x >= y;
-  const u128 num = ge ? u128{x} << 63 : u128{x} << 64;
-  const u128 q1 = num / y, r1 = num % y;
-  const u128 num2 = r1 << 64;
-  const u128 q2 = num2 / y, r2 = num2 % y;
-  r.sig = (q1 << 64) | q2 | (r2 != 0 ? 1 : 0);
-  r.exp = a.exp - b.exp - (ge ? 0 : 1);
-  normalize(r);
-  return r;
-}
-
-u128 isqrt128(u128 n, u128& rem) {
+// The bit-at-a-time method (one root bit per step); used only for the one input range where
+// the Newton step of isqrt128_top would need a 2^64 starting value.
+u128 isqrt128_bitwise(u128 n, u128& rem) {
   u128 root = 0;
   u128 bit = u128{1} << 126;
   while (bit > n) bit >>= 2;
@@ -216,24 +143,71 @@ u128 isqrt128(u128 n, u128& rem) {
   return root;
 }
 
-Unpacked exact_sqrt(const Unpacked& a) {
-  Unpacked r;
-  if (a.sig == 0) {
-    r.sign = a.sign;
-    return r;
+// ceil(sqrt((i + 1) * 2^56)) for i = n >> 56 in [64, 255]: an overestimate of sqrt(n) within a
+// factor 1 + 2^-7, computed at compile time.
+constexpr u64 seed_for(u64 i) {
+  const u128 target = u128{i + 1} << 56;
+  u64 lo = 0, hi = u64{1} << 32;  // invariant: lo^2 < target <= hi^2
+  while (hi - lo > 1) {
+    const u64 mid = lo + (hi - lo) / 2;
+    if (u128{mid} * mid < target) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
   }
-  const u64 x = static_cast<u64>(a.sig >> 64);
-  // value = x/2^63 * 2^(exp); make the exponent even so that it halves exactly.
-  const bool odd = (a.exp & 1) != 0;
-  const u128 n = odd ? u128{x} << 64 : u128{x} << 63;
-  u128 rem = 0;
-  const u128 root = isqrt128(n, rem);
-  // One more root bit: (root + 1/2)^2 <= n  <=>  rem > root (an exact midpoint is impossible).
-  const bool guard = rem > root;
-  r.sig = (root << 64) | (guard ? u128{1} << 63 : 0) | (rem != 0 ? 1 : 0);
-  r.exp = (a.exp - (odd ? 1 : 0)) / 2;
-  normalize(r);
-  return r;
+  return hi;
+}
+
+constexpr std::array<u64, 192> make_seeds() {
+  std::array<u64, 192> t{};
+  for (u64 i = 0; i < 192; ++i) t[i] = seed_for(i + 64);
+  return t;
+}
+
+constexpr std::array<u64, 192> kSqrtSeeds = make_seeds();
+
+// floor(sqrt(n)) for n >= 2^62. Newton's iteration x' = (x + n / x) / 2 from an overestimate
+// never goes below the floor root and decreases until it reaches it (integer AM-GM).
+u64 isqrt64_top(u64 n) {
+  u64 x = kSqrtSeeds[(n >> 56) - 64];
+  for (;;) {
+    const u64 y = (x + n / x) / 2;  // x <= 2^32, n / x < 2^33: no overflow
+    if (y >= x) return x;
+    x = y;
+  }
+}
+
+// floor(sqrt(n)) and n - root^2 for n >= 2^126 (the root is in [2^63, 2^64)).
+u128 isqrt128_top(u128 n, u128& rem) {
+  const u64 n_hi = static_cast<u64>(n >> 64), n_lo = static_cast<u64>(n);
+  const u64 s = isqrt64_top(n_hi);  // s^2 <= n_hi < (s + 1)^2
+  if (s == 0xFFFFFFFFu) return isqrt128_bitwise(n, rem);
+  // x = (s + 1) * 2^32 > sqrt(n), within 2^32 of it, so one Newton step lands within 1 of the
+  // floor root from above; n_hi < x keeps the quotient in 64 bits.
+  const u64 x = (s + 1) << 32;
+  u64 unused = 0;
+  const u64 q = detail::div128by64(n_hi, n_lo, x, unused);
+  u64 y = static_cast<u64>((u128{x} + q) >> 1);
+  while (u128{y} * y > n) --y;  // exact correction: at most a step or two
+  rem = n - u128{y} * y;
+  return y;
+}
+
+}  // namespace
+
+u128 isqrt128(u128 n, u128& rem) {
+  if (n == 0) {
+    rem = 0;
+    return 0;
+  }
+  // Scale by an even power of two into [2^126, 2^128); floor(floor(sqrt(n * 4^k)) / 2^k) is
+  // floor(sqrt(n)).
+  const int k = count_leading_zeros128(n) / 2;
+  u128 scaled_rem = 0;
+  const u128 root = isqrt128_top(n << (2 * k), scaled_rem) >> k;
+  rem = n - root * root;
+  return root;
 }
 
 }  // namespace glasspc::fp
