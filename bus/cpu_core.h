@@ -26,10 +26,10 @@ class InterruptAcknowledger {
 // Architectural state a loader may put a CPU into instead of the reset state.
 struct CpuBootState {
   enum class Mode : u8 {
-    Real,              // CS = cs_selector (base = selector << 4), IP = rip; other segments 0
-    Protected32Flat,   // CR0.PE=1, paging off; CS = 0x10 flat 4 GiB code (execute/read, 32-bit),
-                       // DS/ES/FS/GS/SS = 0x18 flat 4 GiB data; GDTR not loaded (multiboot,
-                       // Linux 32-bit boot protocol); EFLAGS = 0x2 (IF=0)
+    Real,             // CS = cs_selector (base = selector << 4), IP = rip; other segments 0
+    Protected32Flat,  // CR0.PE=1, paging off; CS = 0x10 flat 4 GiB code (execute/read, 32-bit),
+                      // DS/ES/FS/GS/SS = 0x18 flat 4 GiB data; GDTR not loaded (multiboot,
+                      // Linux 32-bit boot protocol); EFLAGS = 0x2 (IF=0)
   };
   Mode mode = Mode::Real;
   u16 cs_selector = 0;

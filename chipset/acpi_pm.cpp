@@ -5,9 +5,9 @@
 #include "bus/archive.h"
 #include "bus/clock.h"
 #include "bus/machine.h"
+#include "bus/pci/pci_bus.h"
 #include "bus/port_space.h"
 #include "bus/system_control.h"
-#include "bus/pci/pci_bus.h"
 
 namespace glasspc {
 

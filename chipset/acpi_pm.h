@@ -38,11 +38,11 @@
 #include <string>
 
 #include "bus/irq_line.h"
+#include "bus/pci/pci_bars.h"
+#include "bus/pci/pci_function.h"
 #include "bus/register_bank.h"
 #include "bus/scheduler.h"
 #include "bus/types.h"
-#include "bus/pci/pci_bars.h"
-#include "bus/pci/pci_function.h"
 
 namespace glasspc {
 

@@ -14,10 +14,10 @@
 #include <array>
 #include <string>
 
+#include "bus/pci/pci_function.h"
 #include "bus/port_space.h"
 #include "bus/types.h"
 #include "chipset/i440fx_pam.h"
-#include "bus/pci/pci_function.h"
 
 namespace glasspc {
 

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include "bus/archive.h"
+#include "bus/pci/pci_bus.h"
 #include "bus/system_control.h"
 #include "bus/trace.h"
-#include "bus/pci/pci_bus.h"
 
 namespace glasspc {
 

@@ -20,9 +20,9 @@
 #include <string>
 
 #include "bus/irq_line.h"
+#include "bus/pci/pci_function.h"
 #include "bus/port_space.h"
 #include "bus/types.h"
-#include "bus/pci/pci_function.h"
 
 namespace glasspc {
 

@@ -28,15 +28,18 @@ constexpr u32 kV2Ecx = kBaseEcx | SSE3 | SSSE3 | CX16 | SSE41 | SSE42 | POPCNT;
 constexpr u32 kMaxEcx = kV2Ecx | PCLMULQDQ | MOVBE | AES | XSAVE;
 
 constexpr std::array kModels = {
-    CpuModel{"max", "every feature glasspc implements (default): x86-64-v2 plus PCLMULQDQ, AES, "
-                    "MOVBE, XSAVE, LZCNT",
+    CpuModel{"max",
+             "every feature glasspc implements (default): x86-64-v2 plus PCLMULQDQ, AES, "
+             "MOVBE, XSAVE, LZCNT",
              "glasspc virtual CPU (max)",
              {kMaxEcx, kBaseEdx, kLeaf7Ebx, kLeaf7Ecx, kLeaf7Edx, kLahf | kLzcnt | kPrefetchw,
               kExtEdx, 0x3}},
-    CpuModel{"v2", "x86-64-v2: base plus SSE3, SSSE3, SSE4.1, SSE4.2, POPCNT, CX16, LAHF",
+    CpuModel{"v2",
+             "x86-64-v2: base plus SSE3, SSSE3, SSE4.1, SSE4.2, POPCNT, CX16, LAHF",
              "glasspc virtual CPU (x86-64-v2)",
              {kV2Ecx, kBaseEdx, kLeaf7Ebx, kLeaf7Ecx, kLeaf7Edx, kLahf | kPrefetchw, kExtEdx, 0}},
-    CpuModel{"base", "the x86-64 baseline: x87, MMX, SSE, SSE2, FXSR, CMOV, CX8",
+    CpuModel{"base",
+             "the x86-64 baseline: x87, MMX, SSE, SSE2, FXSR, CMOV, CX8",
              "glasspc virtual CPU (x86-64)",
              {kBaseEcx, kBaseEdx, kLeaf7Ebx, kLeaf7Ecx, kLeaf7Edx, kPrefetchw, kExtEdx, 0}},
 };

@@ -146,8 +146,9 @@ constexpr u32 SSE3 = 1u << 0, PCLMULQDQ = 1u << 1, SSSE3 = 1u << 9, CX16 = 1u <<
 namespace cpuid1d {
 constexpr u32 FPU = 1u << 0, PSE = 1u << 3, TSC = 1u << 4, MSR = 1u << 5, PAE = 1u << 6,
               MCE = 1u << 7, CX8 = 1u << 8, APIC = 1u << 9, SEP = 1u << 11, MTRR = 1u << 12,
-              PGE = 1u << 13, MCA = 1u << 14, CMOV = 1u << 15, PAT = 1u << 16, PSE36 = 1u << 17, CLFSH = 1u << 19,
-              MMX = 1u << 23, FXSR = 1u << 24, SSE = 1u << 25, SSE2 = 1u << 26, HTT = 1u << 28;
+              PGE = 1u << 13, MCA = 1u << 14, CMOV = 1u << 15, PAT = 1u << 16, PSE36 = 1u << 17,
+              CLFSH = 1u << 19, MMX = 1u << 23, FXSR = 1u << 24, SSE = 1u << 25, SSE2 = 1u << 26,
+              HTT = 1u << 28;
 }
 
 }  // namespace glasspc

@@ -129,8 +129,8 @@ void X86Cpu::cpuid(u32 leaf, u32 subleaf, u32 out[4]) const {
     }
     case 0x16:
       out[0] = static_cast<u32>(m_config.frequency_hz / 1'000'000);  // base MHz
-      out[1] = out[0];                                                // max MHz
-      out[2] = static_cast<u32>(kCrystalHz / 1'000'000);              // bus MHz
+      out[1] = out[0];                                               // max MHz
+      out[2] = static_cast<u32>(kCrystalHz / 1'000'000);             // bus MHz
       break;
     case 0x80000000:
       out[0] = kMaxExtended;

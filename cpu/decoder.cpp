@@ -245,7 +245,8 @@ opcode:
     };
     if (flags & opf::kX87) {
       // SDM Vol. 2A A.4.1/A.4.2: mod != 3 selects by reg, mod == 3 by the whole low six bits.
-      handlers = insn.mod == 3 ? &t.x87_reg[op - 0xd8][m & 0x3f] : &t.x87_mem[op - 0xd8][(m >> 3) & 7];
+      handlers =
+          insn.mod == 3 ? &t.x87_reg[op - 0xd8][m & 0x3f] : &t.x87_mem[op - 0xd8][(m >> 3) & 7];
       if (!handlers->h[0]) return absent(t.x87_unavailable);
       flags |= handlers->flags;
       cycles = handlers->cycles;

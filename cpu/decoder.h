@@ -74,7 +74,7 @@ enum GroupId : u8 {
 struct OpcodeTable {
   std::array<OpcodeInfo, 512> op{};  // 0x00-0xff one-byte map, 0x100-0x1ff the 0F map
   std::array<std::array<OpcodeInfo, 8>, kGroupCount> group{};
-  OpcodeInfo movsxd;                  // 63 in 64-bit mode
+  OpcodeInfo movsxd;  // 63 in 64-bit mode
   // 0F xx opcodes whose meaning depends on the mandatory prefix: rows with prefixed_0f_row set
   // are looked up here by SsePrefix column; an empty column is #UD.
   std::array<std::array<OpcodeInfo, 4>, 256> prefixed_0f{};
@@ -135,11 +135,11 @@ void register_system_ops(OpcodeTable& t);
 void register_segment_ops(OpcodeTable& t);
 void register_shift_ops(OpcodeTable& t);
 void register_fast_syscall_ops(OpcodeTable& t);
-void register_x87_ops(OpcodeTable& t);         // cpu/ops_x87*.cpp
-void register_sse_float_ops(OpcodeTable& t);   // cpu/ops_sse_float*.cpp
-void register_simd_int_ops(OpcodeTable& t);    // cpu/ops_simd_int*.cpp (MMX, SSE2 integer)
-void register_simd_ext_ops(OpcodeTable& t);    // cpu/ops_simd_ext*.cpp (0F 38 / 0F 3A maps)
-void register_fpu_state_ops(OpcodeTable& t);   // cpu/ops_fpu_state.cpp (FXSAVE, XSAVE, MXCSR)
+void register_x87_ops(OpcodeTable& t);        // cpu/ops_x87*.cpp
+void register_sse_float_ops(OpcodeTable& t);  // cpu/ops_sse_float*.cpp
+void register_simd_int_ops(OpcodeTable& t);   // cpu/ops_simd_int*.cpp (MMX, SSE2 integer)
+void register_simd_ext_ops(OpcodeTable& t);   // cpu/ops_simd_ext*.cpp (0F 38 / 0F 3A maps)
+void register_fpu_state_ops(OpcodeTable& t);  // cpu/ops_fpu_state.cpp (FXSAVE, XSAVE, MXCSR)
 
 // Registration helper for the prefixed tables: one handler for every operand size.
 inline void set_prefixed(std::array<OpcodeInfo, 4>& row, SsePrefix column, Handler h, u32 flags,

@@ -66,8 +66,7 @@ bool X86Cpu::deliver_event(u8 vector, EventKind kind, bool has_error, u32 error,
     }
     m_env.trace.emit(
         TraceCategory::Exception, "cpu", kind == EventKind::Hardware ? "interrupt" : "exception",
-        {{"vector", vector}, {"error", error}, {"rip", s.rip}, {"cs", s.seg[kCs].selector}},
-        bytes);
+        {{"vector", vector}, {"error", error}, {"rip", s.rip}, {"cs", s.seg[kCs].selector}}, bytes);
   }
   ++m_events_delivered;
   const bool soft = kind == EventKind::Software || kind == EventKind::SoftwareException;

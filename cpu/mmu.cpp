@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "bus/memory_map.h"
 #include "bus/local_apic.h"
+#include "bus/memory_map.h"
 #include "cpu/cpu_inline.h"
 
 namespace glasspc {

@@ -103,8 +103,8 @@ void load_x87(X86Cpu& c, const Insn& i, const Image& img) {
     x.fds = get<u16>(img, 20);
   }
   for (unsigned n = 0; n < 8; ++n) {
-    x.reg[x.phys(n)] = fp::F80{get<u64>(img, kStOffset + 16 * n),
-                               get<u16>(img, kStOffset + 16 * n + 8)};
+    x.reg[x.phys(n)] =
+        fp::F80{get<u64>(img, kStOffset + 16 * n), get<u16>(img, kStOffset + 16 * n + 8)};
   }
   // FXRSTOR does not report a pending exception: with ES set, FERR# is asserted by the next
   // waiting x87 instruction (SDM Vol. 1 D.2.1.1); with ES clear nothing is pending any more.
@@ -149,8 +149,7 @@ bool save_state(X86Cpu& c, const Insn& i, bool compacted) {
   if (!area_linear(c, i, kXsaveAreaSize, 64, Access::Write, linear)) return false;
   Image img{};
   // The header is read (XSAVE keeps XSTATE_BV bits outside RFBM) before anything is written.
-  if (!c.read_linear_slow(linear + kHeader, img.data() + kHeader, 64, c.access_key()))
-    return false;
+  if (!c.read_linear_slow(linear + kHeader, img.data() + kHeader, 64, c.access_key())) return false;
   if (!c.probe_write(linear, kXsaveAreaSize, c.access_key())) return false;
   const u64 rfbm = requested_features(c);
   const u64 in_use = kXcr0Supported;
@@ -251,7 +250,8 @@ bool xrstor(X86Cpu& c, const Insn& i) {
   if (compacted) {
     // 13.8.1: XCOMP_BV must name only enabled components, XSTATE_BV only components in
     // XCOMP_BV, and header bytes 16-63 must be zero.
-    if ((xcomp_bv & ~kCompacted & ~c.s.xcr0) || (xstate_bv & ~xcomp_bv & ~kCompacted)) return c.gp(0);
+    if ((xcomp_bv & ~kCompacted & ~c.s.xcr0) || (xstate_bv & ~xcomp_bv & ~kCompacted))
+      return c.gp(0);
     for (unsigned b = 16; b < 64; ++b)
       if (img[kHeader + b]) return c.gp(0);
   } else {

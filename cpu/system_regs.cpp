@@ -13,8 +13,7 @@ namespace {
 
 // Bits of CR4 this core implements (SDM Vol. 3A 2.5); any other bit set is #GP(0).
 constexpr u64 kCr4Supported = cr4::TSD | cr4::PSE | cr4::PAE | cr4::MCE | cr4::PGE | cr4::PCE |
-                              cr4::UMIP |
-                              cr4::OSFXSR | cr4::OSXMMEXCPT | cr4::OSXSAVE |
+                              cr4::UMIP | cr4::OSFXSR | cr4::OSXMMEXCPT | cr4::OSXSAVE |
                               cr4::FSGSBASE | cr4::SMEP | cr4::SMAP;
 constexpr u64 kMaxPhysMask = (u64{1} << 40) - 1;
 // Machine-check MSRs (SDM Vol. 4 Table 2-2).
@@ -140,8 +139,8 @@ bool X86Cpu::read_msr(u32 index, u64& value) {
       // interpreter has no speculative execution, so it is not affected by RDCL (0), SSB (4),
       // MDS (5), machine-check on page-size change (6), TAA (8), SBDR/FBSDP/PSDP (13-15),
       // GDS (26) or RFDS (27).
-      value = (1u << 0) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 8) | (1u << 13) |
-              (1u << 14) | (1u << 15) | (1u << 26) | (1u << 27);
+      value = (1u << 0) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 8) | (1u << 13) | (1u << 14) |
+              (1u << 15) | (1u << 26) | (1u << 27);
       return true;
     case 0x6e0:
       if (!m_lapic) break;

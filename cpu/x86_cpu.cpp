@@ -10,13 +10,13 @@
 
 #include "bus/clock.h"
 #include "bus/irq_line.h"
+#include "bus/local_apic.h"
 #include "bus/machine.h"
 #include "bus/scheduler.h"
 #include "bus/trace.h"
-#include "bus/local_apic.h"
 #include "cpu/block_cache.h"
-#include "cpu/cpu_model.h"
 #include "cpu/cpu_inline.h"
+#include "cpu/cpu_model.h"
 #include "cpu/decoder.h"
 
 namespace glasspc {

@@ -452,7 +452,7 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   u64 m_shadow_at = ~u64{0};
   u64 m_debug_shadow_at = ~u64{0};  // retired count at which debug traps are held back
   u64 m_deferred_db = 0;            // DR6 bits held back by a MOV SS / POP SS shadow
-  u64 m_run_cycles_base = 0;  // m_total_cycles at the start of run()
+  u64 m_run_cycles_base = 0;        // m_total_cycles at the start of run()
   Picoseconds m_run_time_base = 0;
   Picoseconds m_deadline = 0;
   u64 m_reported_retired = 0;
@@ -460,7 +460,8 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   bool m_stop = false;
   bool m_yield = false;  // PAUSE ended this vCPU's turn
   bool m_task_switch_trap = false;
-  bool m_ferr = false;  // the FERR# output level  // a task switch into a TSS with T = 1: #DB at the boundary
+  bool m_ferr =
+      false;  // the FERR# output level  // a task switch into a TSS with T = 1: #DB at the boundary
   bool m_halted = false;
   bool m_shutdown = false;
   bool m_wait_for_sipi = false;

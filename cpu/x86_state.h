@@ -113,11 +113,11 @@ struct X87State {
   std::array<fp::F80, 8> reg{};
   u16 fcw = 0x037f;  // FNINIT value; power-up is 0x0040 (SDM Vol. 3A Table 10-1)
   u16 fsw = 0;
-  u8 ftw = 0;      // abridged tag: bit i set = R(i) is valid
-  u16 fop = 0;     // last non-control instruction opcode (11 bits)
-  u64 fip = 0;     // last instruction pointer (offset) and selector
+  u8 ftw = 0;   // abridged tag: bit i set = R(i) is valid
+  u16 fop = 0;  // last non-control instruction opcode (11 bits)
+  u64 fip = 0;  // last instruction pointer (offset) and selector
   u16 fcs = 0;
-  u64 fdp = 0;     // last data operand pointer and selector
+  u64 fdp = 0;  // last data operand pointer and selector
   u16 fds = 0;
 
   unsigned top() const { return (fsw >> 11) & 7; }
@@ -150,7 +150,7 @@ struct X86State {
   u64 tsc_adjust = 0;
   u64 apic_base = 0xfee00900;
   u64 pat = 0x0007040600070406;
-  u64 misc_enable = 1;  // fast strings
+  u64 misc_enable = 1;   // fast strings
   u64 bios_sign_id = 0;  // IA32_BIOS_SIGN_ID: microcode revision in bits 63:32, set by CPUID.1
   u64 mtrr_def_type = 0;
   std::array<u64, 11> mtrr_fixed{};

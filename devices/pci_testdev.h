@@ -44,11 +44,11 @@
 #include <memory>
 #include <string>
 
-#include "bus/register_bank.h"
-#include "bus/types.h"
 #include "bus/pci/pci_function.h"
 #include "bus/pci/pci_msi.h"
 #include "bus/pci/pci_msix.h"
+#include "bus/register_bank.h"
+#include "bus/types.h"
 
 namespace glasspc {
 

@@ -2,8 +2,6 @@
 // argument first ("-m 12Q: ..."), as QEMU's do.
 #include "frontend/command_line_parser.h"
 
-#include "cpu/cpu_model.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,6 +10,7 @@
 
 #include "bus/trace.h"
 #include "chipset/rtc_calendar.h"
+#include "cpu/cpu_model.h"
 #include "frontend/option_values.h"
 #include "frontend/usage.h"
 

@@ -7,9 +7,9 @@
 #include <cstring>
 
 #include "bus/clock.h"
+#include "bus/pci/pci_bus.h"
 #include "chipset/ferr_latch.h"
 #include "chipset/ioapic.h"
-#include "bus/pci/pci_bus.h"
 #include "cpu/cpu_factory.h"
 #include "devices/isa_debug_exit.h"
 #include "devices/isa_debugcon.h"
@@ -42,8 +42,8 @@ PcBoard::PcBoard(const MachineConfig& config) {
   read_firmware(config);
   MachineOptions options;
   options.no_reboot = config.no_reboot;
-  options.smp_quantum =
-      time_of_tick(config.smp_quantum_cycles, config.cpu_frequency_hz.value_or(CpuConfig{}.frequency_hz));
+  options.smp_quantum = time_of_tick(config.smp_quantum_cycles,
+                                     config.cpu_frequency_hz.value_or(CpuConfig{}.frequency_hz));
   m_machine = std::make_unique<Machine>(options);
   open_trace(config);
   open_chardevs(config);

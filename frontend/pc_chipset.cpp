@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "bus/pci/pci_bus.h"
 #include "bus/requester_id.h"
 #include "chipset/acpi_pm.h"
 #include "chipset/apic_bus.h"
@@ -9,7 +10,6 @@
 #include "chipset/i440fx.h"
 #include "chipset/ioapic.h"
 #include "chipset/lapic.h"
-#include "bus/pci/pci_bus.h"
 #include "chipset/pic8259.h"
 #include "chipset/piix3.h"
 #include "chipset/piix3_port92.h"
@@ -114,8 +114,7 @@ void PcChipset::configure_for_direct_boot() {
       m_pci_bus->config_write(0, m_host->devfn(), static_cast<u8>(I440fxPam::kPam0 + pam),
                               kPamReadWriteBoth, 1);
     for (unsigned pirq = 0; pirq < PciBus::kPirqCount; ++pirq)
-      m_pci_bus->config_write(0, m_piix3->devfn(),
-                              static_cast<u8>(Piix3::kPirqRouteControl + pirq),
+      m_pci_bus->config_write(0, m_piix3->devfn(), static_cast<u8>(Piix3::kPirqRouteControl + pirq),
                               kDirectBootPirqRoutes[pirq], 1);
     m_pm->enable_pm_io(AcpiPm::kDefaultPmBase);
     // No SMM and no BIOS to hand over: the machine is in ACPI mode from the start (the FADT's

@@ -1,15 +1,14 @@
 #include "frontend/usage.h"
 
-#include "cpu/cpu_model.h"
-
 #include <fmt/format.h>
 
 #include <array>
 
+#include "cpu/cpu_model.h"
+
 namespace glasspc {
 
 namespace {
-
 
 constexpr std::array kDeviceModels = {
     Offering{"isa-debug-exit",

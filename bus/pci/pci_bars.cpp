@@ -1,7 +1,7 @@
 #include "bus/pci/pci_bars.h"
 
-#include "bus/trace.h"
 #include "bus/pci/pci_config_regs.h"
+#include "bus/trace.h"
 
 namespace glasspc {
 

@@ -5,10 +5,10 @@
 #include <stdexcept>
 
 #include "bus/machine.h"
-#include "bus/requester_id.h"
-#include "bus/trace.h"
 #include "bus/pci/pci_config_regs.h"
 #include "bus/pci/pci_function.h"
+#include "bus/requester_id.h"
+#include "bus/trace.h"
 
 namespace glasspc {
 

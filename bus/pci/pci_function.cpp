@@ -8,8 +8,8 @@
 #include "bus/archive.h"
 #include "bus/dma_space.h"
 #include "bus/machine.h"
-#include "bus/trace.h"
 #include "bus/pci/pci_bus.h"
+#include "bus/trace.h"
 
 namespace glasspc {
 

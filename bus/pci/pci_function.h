@@ -23,10 +23,10 @@
 
 #include "bus/device.h"
 #include "bus/irq_line.h"
-#include "bus/requester_id.h"
-#include "bus/types.h"
 #include "bus/pci/pci_bars.h"
 #include "bus/pci/pci_config_regs.h"
+#include "bus/requester_id.h"
+#include "bus/types.h"
 
 namespace glasspc {
 

@@ -198,7 +198,7 @@ TEST_CASE("irq gate: passes its input until inhibited, then holds the output low
   CHECK(gate.output().level());
   gate.set_irq(IrqGate::kInhibit, true);  // e.g. HPET LegacyReplacement takes the line
   CHECK_FALSE(gate.output().level());
-  gate.set_irq(IrqGate::kInput, false);   // edges while inhibited never reach the output
+  gate.set_irq(IrqGate::kInput, false);  // edges while inhibited never reach the output
   gate.set_irq(IrqGate::kInput, true);
   CHECK(out.seen == std::vector<Edge>{{0, true}, {0, false}});
   gate.set_irq(IrqGate::kInhibit, false);  // released: the present input level shows again

@@ -1,7 +1,6 @@
 #include "bus/machine.h"
 
 #include <catch2/catch.hpp>
-
 #include <functional>
 #include <memory>
 #include <string>
@@ -266,9 +265,8 @@ TEST_CASE("machine: a timer armed by a running CPU fires before the CPUs run on"
   FakeCpu& cpu0 = add_fake_cpu(m);
   add_fake_cpu(m);
   std::vector<Picoseconds> fired;
-  const TimerId device = m.scheduler().create_timer("dev.tx", [&] {
-    fired.push_back(m.clock().now());
-  });
+  const TimerId device =
+      m.scheduler().create_timer("dev.tx", [&] { fired.push_back(m.clock().now()); });
   // After 10 instructions cpu0 "writes a device register" that arms a timer 1 us ahead.
   cpu0.on_instruction = [&](u64 executed) {
     if (executed == 10) m.scheduler().arm_after(device, 1 * kPsPerUs);

@@ -137,16 +137,16 @@ TEST_CASE("system: CPUID describes the implemented features; unknown MSRs #GP") 
   Flat32 t;
   u32 out[4];
   t.m.cpu().cpuid(1, 0, out);
-  CHECK((out[3] & 1) != 0);             // x87
-  CHECK((out[3] & (1u << 25)) != 0);    // SSE
-  CHECK((out[3] & (1u << 26)) != 0);    // SSE2
-  CHECK((out[3] & (1u << 6)) != 0);     // PAE
-  CHECK((out[3] & (1u << 9)) == 0);     // no local APIC is attached to this CPU
-  CHECK((out[2] & (1u << 20)) != 0);    // SSE4.2 in the default model (max)
-  CHECK((out[2] & (1u << 27)) == 0);    // OSXSAVE follows CR4, which is clear
+  CHECK((out[3] & 1) != 0);           // x87
+  CHECK((out[3] & (1u << 25)) != 0);  // SSE
+  CHECK((out[3] & (1u << 26)) != 0);  // SSE2
+  CHECK((out[3] & (1u << 6)) != 0);   // PAE
+  CHECK((out[3] & (1u << 9)) == 0);   // no local APIC is attached to this CPU
+  CHECK((out[2] & (1u << 20)) != 0);  // SSE4.2 in the default model (max)
+  CHECK((out[2] & (1u << 27)) == 0);  // OSXSAVE follows CR4, which is clear
   t.m.cpu().cpuid(0xd, 0, out);
-  CHECK(out[0] == 3);                   // x87 and SSE state components
-  CHECK(out[1] == 576);                 // legacy region + XSAVE header
+  CHECK(out[0] == 3);    // x87 and SSE state components
+  CHECK(out[1] == 576);  // legacy region + XSAVE header
   t.m.cpu().cpuid(0x80000001, 0, out);
   CHECK((out[3] & (1u << 29)) != 0);  // long mode
   // mov ecx, 0x12345; rdmsr; hlt

@@ -31,7 +31,7 @@ inline std::vector<u8> x87_body(const std::vector<u8>& op) {
                                      0x50, 0x9d,                       // push rax; popfq
                                      0xdd, 0xa3, 0x00, 0x01, 0, 0};    // frstor [rbx + 0x100]
   static constexpr u8 kEpilogue[] = {0x9c, 0x58, 0x48, 0x89, 0x83, 0x88, 0, 0, 0,  // pushfq; pop
-                                                                                 // rax; mov [..]
+                                                                                   // rax; mov [..]
                                      0xdd, 0xb3, 0x00, 0x02, 0, 0};  // fnsave [rbx + 0x200]
   std::vector<u8> c;
   c.reserve(sizeof(kPrologue) + op.size() + sizeof(kEpilogue));

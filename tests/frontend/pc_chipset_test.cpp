@@ -9,11 +9,11 @@
 
 #include "bus/archive.h"
 #include "bus/msi.h"
+#include "bus/pci/pci_bus.h"
 #include "bus/requester_id.h"
 #include "chipset/acpi_pm.h"
 #include "chipset/ioapic.h"
 #include "chipset/lapic.h"
-#include "bus/pci/pci_bus.h"
 #include "chipset/piix3.h"
 #include "firmware/fw_cfg_items.h"
 #include "frontend/pc_firmware_tables.h"
@@ -147,8 +147,8 @@ TEST_CASE("the 8259's INT reaches CPU 0 through LAPIC 0's LINT0 in ExtINT mode")
   Rig rig;
   auto& cpu = static_cast<IdleCpu&>(rig.machine->cpu(0));
   // ICW1-ICW4 for the master, IRQ 1 unmasked, then raise IRQ 1.
-  for (const auto& [port, value] : {std::pair<u16, u8>{0x20, 0x11}, {0x21, 0x08}, {0x21, 0x04},
-                                   {0x21, 0x01}, {0x21, 0xFD}})
+  for (const auto& [port, value] :
+       {std::pair<u16, u8>{0x20, 0x11}, {0x21, 0x08}, {0x21, 0x04}, {0x21, 0x01}, {0x21, 0xFD}})
     rig.machine->ports().write(port, value, 1);
   IrqLine key;
   rig.platform->connect_isa_irq(key, 1);

@@ -10,12 +10,12 @@
 
 #include "bus/machine.h"
 #include "bus/msi.h"
-#include "bus/system_control.h"
-#include "chipset/i440fx.h"
 #include "bus/pci/pci_bus.h"
 #include "bus/pci/pci_function.h"
 #include "bus/pci/pci_msi.h"
 #include "bus/pci/pci_msix.h"
+#include "bus/system_control.h"
+#include "chipset/i440fx.h"
 
 namespace glasspc::test {
 
