@@ -146,4 +146,15 @@ void RegisterBank::serialize(Archive& archive) {
   }
 }
 
+PortClaimId claim_byte_register(PortSpace& ports, u16 port, RegisterBank& bank,
+                                const std::string& name) {
+  return ports.claim(
+      port, 1,
+      PortHandler{.name = name,
+                  .read = [&bank](u16, unsigned) { return static_cast<u32>(bank.read(0, 1)); },
+                  .write = [&bank](u16, u32 value, unsigned) { bank.write(0, value, 1); },
+                  .impl = {1, 1, true},
+                  .traces_itself = true});
+}
+
 }  // namespace glasspc

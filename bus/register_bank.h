@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bus/port_space.h"
 #include "bus/trace.h"
 #include "bus/types.h"
 
@@ -21,8 +22,8 @@ class Archive;
 
 struct RegisterSpec {
   u32 offset = 0;
-  u8 width = 1;             // bytes: 1, 2, 4 or 8
-  std::string name;         // as the datasheet spells it
+  u8 width = 1;                 // bytes: 1, 2, 4 or 8
+  std::string name;             // as the datasheet spells it
   u64 writable_mask = ~u64{0};  // bits a guest write may change; the rest keep their value
   u64 reset_value = 0;
   // Optional: produce the value on a read (side effects allowed). Without it the stored value
@@ -58,7 +59,9 @@ class RegisterBank {
 
   // Direct access to stored values by index, for the device itself (no side effects, no trace).
   u64 value(u32 index) const { return m_registers[index].value; }
-  void set_value(u32 index, u64 value) { m_registers[index].value = value & size_mask(m_registers[index].spec.width); }
+  void set_value(u32 index, u64 value) {
+    m_registers[index].value = value & size_mask(m_registers[index].spec.width);
+  }
   const RegisterSpec& spec(u32 index) const { return m_registers[index].spec; }
   std::size_t size() const { return m_registers.size(); }
   // Index of the register containing `offset`, or -1.
@@ -88,5 +91,11 @@ class RegisterBank {
   u64 m_trace_base = 0;
   TraceCategory m_category = TraceCategory::Reg;
 };
+
+// Claims the single byte-wide I/O port `port` for a device whose one register is offset 0 of
+// `bank` (ports 0x61, 0x80, 0x92, 0xF0 and the like): every access goes through the bank, which
+// traces it by register name.
+PortClaimId claim_byte_register(PortSpace& ports, u16 port, RegisterBank& bank,
+                                const std::string& name);
 
 }  // namespace glasspc

@@ -22,13 +22,7 @@ Port92::Port92(std::string name, MemoryMap& memory, SystemControl& system, Trace
 }
 
 void Port92::attach(PortSpace& ports) {
-  ports.claim(
-      kPort, 1,
-      PortHandler{.name = name(),
-                  .read = [this](u16, unsigned) { return static_cast<u32>(m_bank.read(0, 1)); },
-                  .write = [this](u16, u32 value, unsigned) { m_bank.write(0, value, 1); },
-                  .impl = {1, 1, true},
-                  .traces_itself = true});
+  claim_byte_register(ports, kPort, m_bank, name());
 }
 
 void Port92::written(u8 value, u8 old_value) {

@@ -24,13 +24,7 @@ PostCodePort::PostCodePort(std::string name, Trace& trace)
 }
 
 void PostCodePort::attach(PortSpace& ports) {
-  ports.claim(
-      kPort, 1,
-      PortHandler{.name = name(),
-                  .read = [this](u16, unsigned) { return static_cast<u32>(m_bank.read(0, 1)); },
-                  .write = [this](u16, u32 value, unsigned) { m_bank.write(0, value, 1); },
-                  .impl = {1, 1, true},
-                  .traces_itself = true});
+  claim_byte_register(ports, kPort, m_bank, name());
 }
 
 void PostCodePort::reset() {

@@ -33,13 +33,7 @@ Port61::Port61(std::string name, Pit8254& pit, const Clock& clock, Trace& trace)
 }
 
 void Port61::attach(PortSpace& ports) {
-  ports.claim(
-      kPort, 1,
-      PortHandler{.name = name(),
-                  .read = [this](u16, unsigned) { return static_cast<u32>(m_bank.read(0, 1)); },
-                  .write = [this](u16, u32 value, unsigned) { m_bank.write(0, value, 1); },
-                  .impl = {1, 1, true},
-                  .traces_itself = true});
+  claim_byte_register(ports, kPort, m_bank, name());
 }
 
 void Port61::reset() {
