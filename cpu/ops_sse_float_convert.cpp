@@ -202,27 +202,20 @@ bool cvtpd2ps(X86Cpu& c, const Insn& i) {
   return true;
 }
 
-bool cvtss2sd(X86Cpu& c, const Insn& i) {
+// CVTSS2SD / CVTSD2SS xmm1, xmm2/m32|m64: the low lane converts, the rest of xmm1 stays.
+template <typename From, typename To, To (*Convert)(From, fp::SseEnv&)>
+bool scalar_convert(X86Cpu& c, const Insn& i) {
   if (!sse_available(c)) return false;
-  F32 src;
+  From src;
   if (!read_scalar(c, i, src)) return false;
   fp::SseEnv env = sse_env(c);
-  const F64 r = fp::sse_f32_to_f64(src, env);
+  const To r = Convert(src, env);
   if (!finish_fp(c, env)) return false;
   set_lane(c.s.xmm[i.reg], 0, r);
   return true;
 }
-
-bool cvtsd2ss(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  F64 src;
-  if (!read_scalar(c, i, src)) return false;
-  fp::SseEnv env = sse_env(c);
-  const F32 r = fp::sse_f64_to_f32(src, env);
-  if (!finish_fp(c, env)) return false;
-  set_lane(c.s.xmm[i.reg], 0, r);
-  return true;
-}
+constexpr Handler cvtss2sd = &scalar_convert<F32, F64, &fp::sse_f32_to_f64>;
+constexpr Handler cvtsd2ss = &scalar_convert<F64, F32, &fp::sse_f64_to_f32>;
 
 // CVTDQ2PS xmm, xmm/m128: four doublewords, rounded per MXCSR.
 bool cvtdq2ps(X86Cpu& c, const Insn& i) {
