@@ -2,9 +2,10 @@
 ; Initialization Sequence", 11.6.1 "Interrupt Command Register"; run with -smp 4). The BSP sends
 ; INIT, then STARTUP twice (the second one is ignored by an AP already running), to all excluding
 ; self; each AP starts in real mode at 0x8000 (start-up vector 0x08), enters protected mode, loads
-; the BSP's GDT and IDT, software-enables its LAPIC, records its APIC ID and increments a counter
-; with LOCK, then halts. The BSP checks three APs arrived with distinct IDs 1-3. Then a fixed IPI
-; goes from the BSP to the AP with APIC ID 2, whose handler sends a fixed IPI back to APIC ID 0.
+; the BSP's GDT and IDT, software-enables its LAPIC, records its APIC ID, prints it on COM1
+; (under a spinlock), increments a counter with LOCK, then halts. The BSP checks three APs arrived
+; with distinct IDs 1-3. Then a fixed IPI goes from the BSP to the AP with APIC ID 2, whose
+; handler sends a fixed IPI back to APIC ID 0.
 %include "lib/multiboot.inc"
 %include "apic.inc"
 %include "smp.inc"
@@ -75,13 +76,31 @@ ap_main:
     mov dword [LAPIC_BASE + LAPIC_SVR], 0x100 | SPURIOUS_VECTOR
     mov dword [LAPIC_BASE + LAPIC_TPR], 0
     lock bts [ap_id_mask], ebx
+    ; Each AP says who it is on COM1, one at a time (the line is a shared resource).
+.take:
+    mov eax, 1
+    xchg eax, [print_lock]
+    test eax, eax
+    jz .print
+    pause
+    jmp .take
+.print:
+    mov esi, ap_text
+    call serial_puts
+    mov eax, ebx
+    call serial_puthex
+    mov al, 10
+    call serial_putc
+    mov dword [print_lock], 0
     lock inc dword [ap_count]
 .halt:
     sti
     hlt
     jmp .halt
 
+ap_text:        db "AP up, APIC ID ", 0
 align 4
+print_lock:     dd 0
 ap_count:       dd 0
 ap_id_mask:     dd 0
 ap_pm_entries:  dd 0
