@@ -181,6 +181,7 @@ opcode:
   if (flags & opf::kModrm) {
     u8 m;
     if (!r.u8_(m)) return fail();
+    insn.modrm = m;
     insn.mod = m >> 6;
     insn.reg = static_cast<u8>(((m >> 3) & 7) | ((rex & 4) << 1));
     const unsigned rm = m & 7;

@@ -43,6 +43,7 @@ struct Insn {
   u8 scale = 0;             // log2 of the SIB scale
   u8 seg = 3;               // effective segment of the memory operand (SegIndex)
   u8 prefixes = 0;          // pfx:: bits
+  u8 modrm = 0;             // the ModRM byte as encoded (x87 FOP, SDM Vol. 1 8.1.9)
   u8 cycles = 1;            // base cost in cycles (memory operand included)
   bool ends_block = false;  // control transfer or state change: the block stops after it
 

@@ -49,31 +49,9 @@ inline bool x87_available(X86Cpu& c, bool waiting) {
   return true;
 }
 
-// The ModRM byte of the instruction, rebuilt from the decoded record for FOP (SDM Vol. 1 8.1.9).
-// Redundant SIB encodings of [base] and [disp32] rebuild as their short forms.
-inline u8 x87_modrm(const X86Cpu& c, const Insn& i) {
-  unsigned rm;
-  if (i.mod == 3) {
-    rm = i.rm & 7;
-  } else if (i.adsize == 2) {  // SDM Vol. 2A Table 2-1, inverted
-    if (i.base == kNoReg && i.index == kNoReg)
-      rm = 6;
-    else if (i.index == kNoReg)
-      rm = i.base == kRbp ? 6 : 7;
-    else if (i.base == kNoReg)
-      rm = i.index == kRsi ? 4 : 5;
-    else
-      rm = (i.base == kRbp ? 2 : 0) + (i.index == kRdi ? 1 : 0);
-  } else if (i.base == kRipBase) {
-    rm = 5;
-  } else if (i.index != kNoReg || (i.base & 7) == 4) {
-    rm = 4;
-  } else if (i.base == kNoReg) {
-    rm = c.code64() ? 4 : 5;
-  } else {
-    rm = i.base & 7;
-  }
-  return static_cast<u8>((i.mod << 6) | ((i.reg & 7) << 3) | rm);
+// The ModRM byte of the instruction, for FOP (SDM Vol. 1 8.1.9).
+inline u8 x87_modrm(const X86Cpu&, const Insn& i) {
+  return i.modrm;
 }
 
 inline fp::X87Env x87_env(const X87State& x) {
