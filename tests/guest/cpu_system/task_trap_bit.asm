@@ -4,49 +4,14 @@
 ; Condition". QEMU 7.2 TCG ignores the T bit as well; this test follows the SDM.
 %include "lib/multiboot.inc"
 %include "sys.inc"
+%include "tss.inc"
 
-SEL_TSS_A   equ 0x30
-SEL_TSS_B   equ 0x38
-SEL_GATE_B  equ 0x40
-SEL_TSS_C   equ 0x48
-SEL_TSS_D   equ 0x50
-SEL_TSS_BAD equ 0x58
 SEL_TSS_T   equ 0x60                ; TSS with the T (debug trap) bit
-INT_TASK    equ 0x50
-TSS_AVAIL   equ 0x89
-TSS_BUSY    equ 0x8B
-TSS_EIP     equ 0x20
-TSS_EFLAGS  equ 0x24
-TSS_EAX     equ 0x28
-TSS_ESI     equ 0x40
-TSS_CS      equ 0x4C
-
-; TSS32 eip, esp, eflags, eax, ebx
-%macro TSS32 5
-    dd 0, 0, SEL_DATA0, 0, 0, 0, 0      ; back link, ESP0, SS0, ESP1, SS1, ESP2, SS2
-    dd 0                                ; CR3
-    dd %1, %3, %4, 0, 0, %5, %2, 0, 0, 0 ; EIP EFLAGS EAX ECX EDX EBX ESP EBP ESI EDI
-    dd SEL_DATA0, SEL_CODE0, SEL_DATA0, SEL_DATA0, SEL_DATA0, SEL_DATA0 ; ES CS SS DS FS GS
-    dd 0                                ; LDT
-    dw 0, 104                           ; T, I/O map base (no bitmap)
-%endmacro
-
-%macro TSS_DESC 2
-    mov ecx, %1
-    mov eax, %2
-    mov ebx, 0x67
-    mov edx, TSS_AVAIL
-    call set_desc
-%endmacro
-
-%macro TYPE_OF 1
-    movzx eax, byte [sys_gdt + %1 + 5]
-%endmacro
 
 test_main:
     call sys_init
     TSS_DESC SEL_TSS_T, tss_t
-    mov word [tss_t + 0x64], 1      ; T bit
+    mov word [tss_t + TSS_T], 1     ; T bit
 
     ; ---- T bit: #DB (DR6.BT) before the first instruction of the new task ----
     xor eax, eax
