@@ -58,6 +58,36 @@ inline bool read_scalar(X86Cpu& c, const Insn& i, T& out) {
   return true;
 }
 
+// The two shapes of an SSE floating-point instruction. Both check availability, read the source
+// (packed: an aligned xmm/m128; scalar: the low lane of xmm/m32|m64), compute into a fresh value,
+// apply finish_fp() and write the destination only when it allows.
+// packed_fp: `compute(dst, src, env)` returns the new xmm1.
+template <typename Compute>
+inline bool packed_fp(X86Cpu& c, const Insn& i, Compute compute) {
+  if (!sse_available(c)) return false;
+  Vec128 src;
+  if (!read_xmm_rm(c, i, src, true)) return false;
+  fp::SseEnv env = sse_env(c);
+  const Vec128 r = compute(c.s.xmm[i.reg], src, env);
+  if (!finish_fp(c, env)) return false;
+  c.s.xmm[i.reg] = r;
+  return true;
+}
+
+// scalar_fp: `compute(dst low lane, src, env)` returns the new low lane (of type Dst); the
+// upper lanes of xmm1 stay.
+template <typename Src, typename Dst = Src, typename Compute>
+inline bool scalar_fp(X86Cpu& c, const Insn& i, Compute compute) {
+  if (!sse_available(c)) return false;
+  Src src;
+  if (!read_scalar(c, i, src)) return false;
+  fp::SseEnv env = sse_env(c);
+  const Dst r = compute(lane<Dst>(c.s.xmm[i.reg], 0), src, env);
+  if (!finish_fp(c, env)) return false;
+  set_lane(c.s.xmm[i.reg], 0, r);
+  return true;
+}
+
 void register_arith(OpcodeTable& t);    // ops_sse_float_arith.cpp
 void register_compare(OpcodeTable& t);  // ops_sse_float_compare.cpp
 void register_convert(OpcodeTable& t);  // ops_sse_float_convert.cpp

@@ -16,56 +16,33 @@ using UnaryFn = T (*)(T, fp::SseEnv&);
 // op xmm1, xmm2/m128: every lane of the destination becomes f(dest lane, source lane).
 template <typename T, BinaryFn<T> F>
 bool packed_binary(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  Vec128 src;
-  if (!read_xmm_rm(c, i, src, true)) return false;
-  const Vec128 dst = c.s.xmm[i.reg];
-  fp::SseEnv env = sse_env(c);
-  Vec128 r;
-  for (unsigned n = 0; n < kLanes<T>; ++n) {
-    set_lane(r, n, F(lane<T>(dst, n), lane<T>(src, n), env));
-  }
-  if (!finish_fp(c, env)) return false;
-  c.s.xmm[i.reg] = r;
-  return true;
+  return packed_fp(c, i, [](const Vec128& dst, const Vec128& src, fp::SseEnv& env) {
+    Vec128 r;
+    for (unsigned n = 0; n < kLanes<T>; ++n) {
+      set_lane(r, n, F(lane<T>(dst, n), lane<T>(src, n), env));
+    }
+    return r;
+  });
 }
 
 // op xmm1, xmm2/m32|m64: only the low lane changes.
 template <typename T, BinaryFn<T> F>
 bool scalar_binary(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  T src;
-  if (!read_scalar(c, i, src)) return false;
-  fp::SseEnv env = sse_env(c);
-  const T r = F(lane<T>(c.s.xmm[i.reg], 0), src, env);
-  if (!finish_fp(c, env)) return false;
-  set_lane(c.s.xmm[i.reg], 0, r);
-  return true;
+  return scalar_fp<T>(c, i, [](T dst, T src, fp::SseEnv& env) { return F(dst, src, env); });
 }
 
 template <typename T, UnaryFn<T> F>
 bool packed_unary(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  Vec128 src;
-  if (!read_xmm_rm(c, i, src, true)) return false;
-  fp::SseEnv env = sse_env(c);
-  Vec128 r;
-  for (unsigned n = 0; n < kLanes<T>; ++n) set_lane(r, n, F(lane<T>(src, n), env));
-  if (!finish_fp(c, env)) return false;
-  c.s.xmm[i.reg] = r;
-  return true;
+  return packed_fp(c, i, [](const Vec128&, const Vec128& src, fp::SseEnv& env) {
+    Vec128 r;
+    for (unsigned n = 0; n < kLanes<T>; ++n) set_lane(r, n, F(lane<T>(src, n), env));
+    return r;
+  });
 }
 
 template <typename T, UnaryFn<T> F>
 bool scalar_unary(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  T src;
-  if (!read_scalar(c, i, src)) return false;
-  fp::SseEnv env = sse_env(c);
-  const T r = F(src, env);
-  if (!finish_fp(c, env)) return false;
-  set_lane(c.s.xmm[i.reg], 0, r);
-  return true;
+  return scalar_fp<T>(c, i, [](T, T src, fp::SseEnv& env) { return F(src, env); });
 }
 
 // RCPPS/RSQRTPS/RCPSS/RSQRTSS: approximations that raise no exceptions and ignore MXCSR
@@ -95,66 +72,48 @@ bool scalar_approx(X86Cpu& c, const Insn& i) {
 // lane of each pair from the lower one.
 template <typename T, BinaryFn<T> F>
 bool horizontal(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  Vec128 src;
-  if (!read_xmm_rm(c, i, src, true)) return false;
-  const Vec128 dst = c.s.xmm[i.reg];
-  constexpr unsigned kHalf = kLanes<T> / 2;
-  fp::SseEnv env = sse_env(c);
-  Vec128 r;
-  for (unsigned n = 0; n < kHalf; ++n) {
-    set_lane(r, n, F(lane<T>(dst, 2 * n), lane<T>(dst, 2 * n + 1), env));
-    set_lane(r, kHalf + n, F(lane<T>(src, 2 * n), lane<T>(src, 2 * n + 1), env));
-  }
-  if (!finish_fp(c, env)) return false;
-  c.s.xmm[i.reg] = r;
-  return true;
+  return packed_fp(c, i, [](const Vec128& dst, const Vec128& src, fp::SseEnv& env) {
+    constexpr unsigned kHalf = kLanes<T> / 2;
+    Vec128 r;
+    for (unsigned n = 0; n < kHalf; ++n) {
+      set_lane(r, n, F(lane<T>(dst, 2 * n), lane<T>(dst, 2 * n + 1), env));
+      set_lane(r, kHalf + n, F(lane<T>(src, 2 * n), lane<T>(src, 2 * n + 1), env));
+    }
+    return r;
+  });
 }
 
 // ADDSUBPS/ADDSUBPD (SDM Vol. 2 ADDSUBPS): even lanes subtract, odd lanes add.
 template <typename T>
 bool add_sub(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  Vec128 src;
-  if (!read_xmm_rm(c, i, src, true)) return false;
-  const Vec128 dst = c.s.xmm[i.reg];
-  fp::SseEnv env = sse_env(c);
-  Vec128 r;
-  for (unsigned n = 0; n < kLanes<T>; ++n) {
-    const T a = lane<T>(dst, n), b = lane<T>(src, n);
-    set_lane(r, n, (n & 1) ? fp::sse_add(a, b, env) : fp::sse_sub(a, b, env));
-  }
-  if (!finish_fp(c, env)) return false;
-  c.s.xmm[i.reg] = r;
-  return true;
+  return packed_fp(c, i, [](const Vec128& dst, const Vec128& src, fp::SseEnv& env) {
+    Vec128 r;
+    for (unsigned n = 0; n < kLanes<T>; ++n) {
+      const T a = lane<T>(dst, n), b = lane<T>(src, n);
+      set_lane(r, n, (n & 1) ? fp::sse_add(a, b, env) : fp::sse_sub(a, b, env));
+    }
+    return r;
+  });
 }
 
 // ROUNDPS/ROUNDPD (SDM Vol. 2 ROUNDPS): imm8 bits 3:0 control every lane; bits 7:4 are ignored.
 template <typename T>
 bool round_packed(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  Vec128 src;
-  if (!read_xmm_rm(c, i, src, true)) return false;
   const u8 imm = static_cast<u8>(i.imm & 0xf);
-  fp::SseEnv env = sse_env(c);
-  Vec128 r;
-  for (unsigned n = 0; n < kLanes<T>; ++n) set_lane(r, n, fp::sse_round(lane<T>(src, n), imm, env));
-  if (!finish_fp(c, env)) return false;
-  c.s.xmm[i.reg] = r;
-  return true;
+  return packed_fp(c, i, [imm](const Vec128&, const Vec128& src, fp::SseEnv& env) {
+    Vec128 r;
+    for (unsigned n = 0; n < kLanes<T>; ++n)
+      set_lane(r, n, fp::sse_round(lane<T>(src, n), imm, env));
+    return r;
+  });
 }
 
 // ROUNDSS/ROUNDSD: the low lane of the source, rounded, replaces the destination's low lane.
 template <typename T>
 bool round_scalar(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  T src;
-  if (!read_scalar(c, i, src)) return false;
-  fp::SseEnv env = sse_env(c);
-  const T r = fp::sse_round(src, static_cast<u8>(i.imm & 0xf), env);
-  if (!finish_fp(c, env)) return false;
-  set_lane(c.s.xmm[i.reg], 0, r);
-  return true;
+  const u8 imm = static_cast<u8>(i.imm & 0xf);
+  return scalar_fp<T>(c, i,
+                      [imm](T, T src, fp::SseEnv& env) { return fp::sse_round(src, imm, env); });
 }
 
 // DPPS/DPPD (SDM Vol. 2 DPPS) run as dependent steps: the products, then each level of sums.

@@ -11,33 +11,30 @@ constexpr u8 predicate(const Insn& i) {
   return static_cast<u8>(i.imm & 7);
 }
 
+// A true lane is all ones, a false one all zeros.
+template <typename T>
+constexpr T lane_mask(bool yes) {
+  return T{yes ? static_cast<Bits<T>>(~Bits<T>{0}) : Bits<T>{0}};
+}
+
 template <typename T>
 bool compare_packed(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  Vec128 src;
-  if (!read_xmm_rm(c, i, src, true)) return false;
-  const Vec128 dst = c.s.xmm[i.reg];
-  fp::SseEnv env = sse_env(c);
-  Vec128 r;
-  for (unsigned n = 0; n < kLanes<T>; ++n) {
-    const bool yes = fp::sse_compare(lane<T>(dst, n), lane<T>(src, n), predicate(i), env);
-    r.set<Bits<T>>(n, yes ? static_cast<Bits<T>>(~Bits<T>{0}) : Bits<T>{0});
-  }
-  if (!finish_fp(c, env)) return false;
-  c.s.xmm[i.reg] = r;
-  return true;
+  const u8 imm = predicate(i);
+  return packed_fp(c, i, [imm](const Vec128& dst, const Vec128& src, fp::SseEnv& env) {
+    Vec128 r;
+    for (unsigned n = 0; n < kLanes<T>; ++n) {
+      set_lane(r, n, lane_mask<T>(fp::sse_compare(lane<T>(dst, n), lane<T>(src, n), imm, env)));
+    }
+    return r;
+  });
 }
 
 template <typename T>
 bool compare_scalar(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  T src;
-  if (!read_scalar(c, i, src)) return false;
-  fp::SseEnv env = sse_env(c);
-  const bool yes = fp::sse_compare(lane<T>(c.s.xmm[i.reg], 0), src, predicate(i), env);
-  if (!finish_fp(c, env)) return false;
-  c.s.xmm[i.reg].set<Bits<T>>(0, yes ? static_cast<Bits<T>>(~Bits<T>{0}) : Bits<T>{0});
-  return true;
+  const u8 imm = predicate(i);
+  return scalar_fp<T>(c, i, [imm](T dst, T src, fp::SseEnv& env) {
+    return lane_mask<T>(fp::sse_compare(dst, src, imm, env));
+  });
 }
 
 // COMISS/UCOMISS (SDM Vol. 2 COMISS): ZF, PF, CF give the ordering; OF, SF and AF are cleared.

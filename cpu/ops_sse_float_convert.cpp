@@ -190,76 +190,53 @@ bool cvtps2pd(X86Cpu& c, const Insn& i) {
 
 // CVTPD2PS xmm, xmm/m128: the results fill the low quadword; the high quadword is zeroed.
 bool cvtpd2ps(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  Vec128 src;
-  if (!read_xmm_rm(c, i, src, true)) return false;
-  fp::SseEnv env = sse_env(c);
-  Vec128 r;
-  set_lane(r, 0, fp::sse_f64_to_f32(F64{src.lo}, env));
-  set_lane(r, 1, fp::sse_f64_to_f32(F64{src.hi}, env));
-  if (!finish_fp(c, env)) return false;
-  c.s.xmm[i.reg] = r;
-  return true;
+  return packed_fp(c, i, [](const Vec128&, const Vec128& src, fp::SseEnv& env) {
+    Vec128 r;
+    set_lane(r, 0, fp::sse_f64_to_f32(F64{src.lo}, env));
+    set_lane(r, 1, fp::sse_f64_to_f32(F64{src.hi}, env));
+    return r;
+  });
 }
 
 // CVTSS2SD / CVTSD2SS xmm1, xmm2/m32|m64: the low lane converts, the rest of xmm1 stays.
 template <typename From, typename To, To (*Convert)(From, fp::SseEnv&)>
 bool scalar_convert(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  From src;
-  if (!read_scalar(c, i, src)) return false;
-  fp::SseEnv env = sse_env(c);
-  const To r = Convert(src, env);
-  if (!finish_fp(c, env)) return false;
-  set_lane(c.s.xmm[i.reg], 0, r);
-  return true;
+  return scalar_fp<From, To>(c, i, [](To, From src, fp::SseEnv& env) { return Convert(src, env); });
 }
 constexpr Handler cvtss2sd = &scalar_convert<F32, F64, &fp::sse_f32_to_f64>;
 constexpr Handler cvtsd2ss = &scalar_convert<F64, F32, &fp::sse_f64_to_f32>;
 
 // CVTDQ2PS xmm, xmm/m128: four doublewords, rounded per MXCSR.
 bool cvtdq2ps(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  Vec128 src;
-  if (!read_xmm_rm(c, i, src, true)) return false;
-  fp::SseEnv env = sse_env(c);
-  Vec128 r;
-  for (unsigned n = 0; n < 4; ++n) {
-    set_lane(r, n, fp::sse_i32_to_f32(static_cast<i32>(src.dword(n)), env));
-  }
-  if (!finish_fp(c, env)) return false;
-  c.s.xmm[i.reg] = r;
-  return true;
+  return packed_fp(c, i, [](const Vec128&, const Vec128& src, fp::SseEnv& env) {
+    Vec128 r;
+    for (unsigned n = 0; n < 4; ++n) {
+      set_lane(r, n, fp::sse_i32_to_f32(static_cast<i32>(src.dword(n)), env));
+    }
+    return r;
+  });
 }
 
 // CVT(T)PS2DQ xmm, xmm/m128.
 template <bool Truncate>
 bool ps2dq(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  Vec128 src;
-  if (!read_xmm_rm(c, i, src, true)) return false;
-  fp::SseEnv env = sse_env(c);
-  Vec128 r;
-  for (unsigned n = 0; n < 4; ++n) {
-    r.set_dword(n, static_cast<u32>(to_i32(lane<F32>(src, n), Truncate, env)));
-  }
-  if (!finish_fp(c, env)) return false;
-  c.s.xmm[i.reg] = r;
-  return true;
+  return packed_fp(c, i, [](const Vec128&, const Vec128& src, fp::SseEnv& env) {
+    Vec128 r;
+    for (unsigned n = 0; n < 4; ++n) {
+      r.set_dword(n, static_cast<u32>(to_i32(lane<F32>(src, n), Truncate, env)));
+    }
+    return r;
+  });
 }
 
 // CVT(T)PD2DQ xmm, xmm/m128: two doublewords in the low quadword, the high quadword zeroed.
 template <bool Truncate>
 bool pd2dq(X86Cpu& c, const Insn& i) {
-  if (!sse_available(c)) return false;
-  Vec128 src;
-  if (!read_xmm_rm(c, i, src, true)) return false;
-  fp::SseEnv env = sse_env(c);
-  const i32 lo = to_i32(F64{src.lo}, Truncate, env);
-  const i32 hi = to_i32(F64{src.hi}, Truncate, env);
-  if (!finish_fp(c, env)) return false;
-  c.s.xmm[i.reg] = Vec128{pack_i32(lo, hi), 0};
-  return true;
+  return packed_fp(c, i, [](const Vec128&, const Vec128& src, fp::SseEnv& env) {
+    const i32 lo = to_i32(F64{src.lo}, Truncate, env);
+    const i32 hi = to_i32(F64{src.hi}, Truncate, env);
+    return Vec128{pack_i32(lo, hi), 0};
+  });
 }
 
 // CVTDQ2PD xmm, xmm/m64: exact, no exceptions.
