@@ -49,11 +49,6 @@ inline bool x87_available(X86Cpu& c, bool waiting) {
   return true;
 }
 
-// The ModRM byte of the instruction, for FOP (SDM Vol. 1 8.1.9).
-inline u8 x87_modrm(const X86Cpu&, const Insn& i) {
-  return i.modrm;
-}
-
 inline fp::X87Env x87_env(const X87State& x) {
   fp::X87Env env;
   env.rounding = static_cast<fp::Rounding>((x.fcw >> 10) & 3);
@@ -120,7 +115,8 @@ class X87Op {
     x.fsw = static_cast<u16>((x.fsw & ~(fsw::kFlags | fsw::C1)) | env.flags |
                              (m_stack_fault ? fsw::SF : 0) | (env.c1 ? fsw::C1 : 0));
     x87_update_summary(x);
-    x.fop = static_cast<u16>(((i.opcode & 7) << 8) | x87_modrm(c, i));
+    // FOP: the low three bits of the opcode byte and the ModRM byte (SDM Vol. 1 8.1.9).
+    x.fop = static_cast<u16>(((i.opcode & 7) << 8) | i.modrm);
     x.fip = c.s.rip;
     x.fcs = c.s.seg[kCs].selector;
     if (i.has_mem()) {
