@@ -5,14 +5,7 @@ namespace glasspc {
 
 void X86Cpu::materialize_flags() {
   if (m_flag_op == FlagOp::None) return;
-  u64 f = m_rflags & ~flag::kArith;
-  if (cf()) f |= flag::CF;
-  if (pf()) f |= flag::PF;
-  if (af()) f |= flag::AF;
-  if (zf()) f |= flag::ZF;
-  if (sf()) f |= flag::SF;
-  if (of()) f |= flag::OF;
-  m_rflags = f;
+  m_rflags = rflags();
   m_flag_op = FlagOp::None;
 }
 
