@@ -35,6 +35,19 @@ struct Block {
   bool in_ram = false;
   u32 bytes = 0;  // bytes of code covered, from the first instruction
   std::vector<Insn> insns;
+
+  // Native code (cpu/jit/jit.h), valid while native_generation is the JIT's generation.
+  struct NativeExit {  // where a compiled exit jumps when its target RIP and epoch match
+    u64 rip = ~u64{0};
+    u64 epoch = 0;
+    const void* code = nullptr;
+  };
+  const void* native = nullptr;
+  u64 native_generation = 0;
+  u64 native_span = 0;  // cycles of every instruction but the last
+  std::array<NativeExit, 2> native_exits{};  // [0] taken or computed target, [1] fall-through
+  u32 heat = 0;                              // interpreted runs before compiling
+  bool native_failed = false;
 };
 
 class BlockCache {

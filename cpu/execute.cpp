@@ -6,6 +6,7 @@
 #include "cpu/block_cache.h"
 #include "cpu/cpu_inline.h"
 #include "cpu/decoder.h"
+#include "cpu/jit/jit.h"
 
 namespace glasspc {
 namespace {
@@ -72,14 +73,17 @@ bool X86Cpu::fetch_block(Block*& block) {
   return true;
 }
 
-// Runs `block`, then keeps following linked successors (see Block::Link) while nothing needs
-// the run loop: anything that does (an interrupt, stop(), a mode or TF change, the deadline)
+// Runs `block` (natively when the JIT has compiled it), then keeps following linked successors
+// (see Block::Link) while nothing needs the run loop: anything that does (an interrupt, stop(), a mode or TF change, the deadline)
 // sets m_cycle_limit to 0 or has been reached. Returns the last block entered, from which the run
 // loop links the next one it looks up.
 Block* X86Cpu::execute_block(Block* block) {
   const u64 mask = rip_mask(m_code_size);
   const bool teaching = m_config.one_cycle_per_instruction;
   for (;;) {
+    if (m_jit) {
+      if (Block* last = m_jit->run(*block)) return last;
+    }
     for (const Insn& insn : block->insns) {
       if (m_total_cycles >= m_cycle_limit) return block;
       const u64 fallthrough = (s.rip + insn.len) & mask;

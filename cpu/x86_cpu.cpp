@@ -18,6 +18,7 @@
 #include "cpu/cpu_inline.h"
 #include "cpu/cpu_model.h"
 #include "cpu/decoder.h"
+#include "cpu/jit/jit.h"
 
 namespace glasspc {
 
@@ -35,8 +36,13 @@ X86Cpu::X86Cpu(const CpuConfig& config, const CpuEnvironment& env)
     }
   }
   m_env.memory.set_ram_write_observer(this);
+  if (config.jit && !config.one_cycle_per_instruction && Jit::host_supported()) {
+    m_jit = std::make_unique<Jit>(*this);
+  }
   reset();
 }
+
+u64 X86Cpu::jit_compiled_blocks() const { return m_jit ? m_jit->compiled_blocks() : 0; }
 
 // The map must not call a destroyed observer (devices may still write RAM while the machine
 // is torn down).
@@ -377,6 +383,7 @@ CpuRunExit X86Cpu::run(Picoseconds deadline) {
         prev->links[prev->next_link++ % prev->links.size()] = {s.rip, m_chain_epoch, block};
       }
     }
+    if (m_jit && prev) m_jit->link(prev, *block);
     prev = execute_block(block);
   }
   sync_clock();

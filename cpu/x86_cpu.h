@@ -18,6 +18,7 @@
 #include "bus/memory_map.h"
 #include "cpu/cpu_factory.h"
 #include "cpu/insn.h"
+#include "cpu/jit/cpu_layout.h"
 #include "cpu/x86_state.h"
 
 namespace glasspc {
@@ -366,11 +367,16 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   void io_done();     // after a device access: re-reads the scheduler deadline
 
   const CpuConfig& config() const { return m_config; }
+  // Field offsets for generated code (cpu/jit/cpu_layout.cpp).
+  jit::CpuLayout jit_layout() const;
+  // Blocks compiled to native code so far (0 without the JIT).
+  u64 jit_compiled_blocks() const;
   const CpuEnvironment& env() const { return m_env; }
   X86State s;
 
  private:
   friend class BlockCache;
+  friend class Jit;
   struct TlbEntry {
     u64 tag = ~u64{0};
     u8* host = nullptr;
@@ -459,9 +465,8 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   bool m_in_run = false;
   bool m_stop = false;
   bool m_yield = false;  // PAUSE ended this vCPU's turn
-  bool m_task_switch_trap = false;
-  bool m_ferr =
-      false;  // the FERR# output level  // a task switch into a TSS with T = 1: #DB at the boundary
+  bool m_task_switch_trap = false;  // a task switch into a TSS with T = 1: #DB at the boundary
+  bool m_ferr = false;  // the FERR# output level
   bool m_halted = false;
   bool m_shutdown = false;
   bool m_wait_for_sipi = false;
@@ -476,6 +481,7 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   const struct CpuModel* m_model = nullptr;
 
   std::unique_ptr<class BlockCache> m_blocks;
+  std::unique_ptr<class Jit> m_jit;  // null: every block is interpreted
   std::vector<X86Cpu*> m_peers;  // vCPUs of the same machine created before this one
 };
 

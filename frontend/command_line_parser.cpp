@@ -284,7 +284,8 @@ std::optional<std::string> CommandLineParser::accel(std::string_view argument) {
   const auto name = list.take("accel");
   if (name == "help") return accel_help();
   const auto thread = list.take("thread");
-  list.reject_unknown("thread");
+  const auto jit = list.take("jit");
+  list.reject_unknown("thread, jit");
   if (name != "tcg")
     throw OptionError{fmt::format("{}: accelerator '{}' is not supported (glasspc has only tcg)",
                                   list.context(), name.value_or(""))};
@@ -293,6 +294,11 @@ std::optional<std::string> CommandLineParser::accel(std::string_view argument) {
         fmt::format("{}: thread must be single (glasspc runs every vCPU on one host "
                     "thread)",
                     list.context())};
+  if (jit) {
+    if (*jit != "on" && *jit != "off")
+      throw OptionError{fmt::format("{}: jit expects on or off", list.context())};
+    m_config.jit = *jit == "on";
+  }
   return std::nullopt;
 }
 

@@ -88,6 +88,8 @@ struct MachineConfig {
   u64 smp_quantum_cycles = 20'000;
   std::string machine = "pc";
   std::string cpu_model = "max";
+  // -accel tcg,jit=on|off: compile hot blocks to host code (x86-64 hosts) or interpret only.
+  bool jit = true;
   std::optional<u64> cpu_frequency_hz;  // unset: the CPU's own default
 
   std::string kernel;

@@ -118,6 +118,7 @@ void PcBoard::add_cpus(const MachineConfig& config) {
     cpu.index = index;
     cpu.cpu_count = config.cpus;
     cpu.model = config.cpu_model;
+    cpu.jit = config.jit;
     if (config.cpu_frequency_hz) cpu.frequency_hz = *config.cpu_frequency_hz;
     try {
       CpuEnvironment env = environment;

@@ -41,7 +41,10 @@ Standard options:
                 select the CPU model ('-cpu help' lists the models and their features:
                 max (default), v2, base); freq= sets the clock that turns cycles into
                 virtual time (suffixes k, M, G)
--accel tcg      select the accelerator (glasspc has only its own, spelled tcg)
+-accel tcg[,jit=on|off]
+                select the accelerator (glasspc has only its own, spelled tcg); jit=on
+                (default on x86-64 hosts) compiles hot blocks to host code, jit=off only
+                interprets; both give identical results and instruction counts
 -smp [cpus=]n[,quantum=K]
                 number of virtual CPUs, 1 to 64; they run one after another in turns of
                 at most K CPU cycles (default 20000), in a fixed order, so SMP runs are

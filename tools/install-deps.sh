@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libfmt-dev catch2 zlib1g-dev libcapstone-dev libsdl2-dev
-  nasm
+  nasm libxbyak-dev
   acpica-tools
 )
 

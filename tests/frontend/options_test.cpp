@@ -116,7 +116,7 @@ TEST_CASE("option -machine and -M accept pc, QEMU's versioned i440FX names and a
         "-machine pc,usb=on: unknown parameter 'usb' (accepted: type, accel)");
 }
 
-TEST_CASE("option -cpu takes a model and freq=, -accel takes tcg") {
+TEST_CASE("option -cpu takes a model and freq=, -accel takes tcg and jit=") {
   const MachineConfig config = config_of({"-cpu", "qemu64,freq=2G"});
   CHECK(config.cpu_model == "qemu64");
   CHECK(config.cpu_frequency_hz == 2'000'000'000u);
@@ -124,6 +124,10 @@ TEST_CASE("option -cpu takes a model and freq=, -accel takes tcg") {
   CHECK_FALSE(config_of({"-cpu", "v2"}).cpu_frequency_hz.has_value());
   CHECK(config_of({"-accel", "tcg"}).cpus == 1);
   CHECK(config_of({"-accel", "tcg,thread=single"}).cpus == 1);
+  CHECK(config_of({"-accel", "tcg"}).jit);
+  CHECK_FALSE(config_of({"-accel", "tcg,jit=off"}).jit);
+  CHECK(config_of({"-accel", "tcg,jit=on"}).jit);
+  CHECK(error_of({"-accel", "tcg,jit=yes"}) == "-accel tcg,jit=yes: jit expects on or off");
   CHECK(error_of({"-cpu", "host"}) == "-cpu host: unknown CPU model 'host' (use -cpu help)");
   CHECK(error_of({"-cpu", "max,freq=abc"}) ==
         "-cpu max,freq=abc: freq expects a frequency in Hz (suffixes k, M, G)");

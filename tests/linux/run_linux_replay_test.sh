@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Replay readiness: boots the boot-check guest twice with fast pacing and the same RTC start, and
-# requires byte-identical serial output and the same retired-instruction count at power-off
-# (from the ACPI "sleep" event of a -d device trace, which is stamped with the instruction count).
+# Replay readiness and engine equivalence: boots the boot-check guest three times with fast
+# pacing and the same RTC start — once interpreted only (-accel tcg,jit=off), twice with hot
+# blocks compiled to host code (the default) — and requires byte-identical serial output and
+# byte-identical traces of every exception, interrupt, port and MMIO access and device event,
+# each stamped with its retired-instruction count and virtual time, down to the ACPI "sleep"
+# event of the power-off.
 #   run_linux_replay_test.sh GLASSPC GUEST_DIR
 set -uo pipefail
 glasspc=$1 guest=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for run in 1 2; do
-  timeout 900 "$glasspc" -m 256M -display none -serial "file:$work/serial$run" -no-reboot \
-    -pacing fast -rtc base=2024-01-01T00:00:00 -d device -D "$work/trace$run" \
+engines=("jit=off" "jit=on" "jit=on")
+for run in 1 2 3; do
+  timeout 900 "$glasspc" -accel "tcg,${engines[run - 1]}" -m 256M -display none \
+    -serial "file:$work/serial$run" -no-reboot -pacing fast -rtc base=2024-01-01T00:00:00 \
+    -d int,port,mmio,device -D "$work/trace$run" \
     -kernel "$guest/vmlinuz" -initrd "$guest/initramfs-boot_check_init.cpio.gz" \
     -append "console=ttyS0 panic=-1 glasspc_cpus=1" </dev/null >/dev/null 2>&1
   status=$?
@@ -18,13 +23,18 @@ for run in 1 2; do
   grep ' sleep ' "$work/trace$run" | tail -n 1 >"$work/end$run"
   [ -s "$work/end$run" ] || { echo "run $run: no ACPI sleep event in the trace"; exit 1; }
 done
-if ! cmp -s "$work/serial1" "$work/serial2"; then
-  echo "serial output differs between the two runs:"
-  diff "$work/serial1" "$work/serial2" | head -n 20
-  exit 1
-fi
-if ! cmp -s "$work/end1" "$work/end2"; then
-  echo "power-off came at different points: $(cat "$work/end1") vs $(cat "$work/end2")"
-  exit 1
-fi
-echo "replay: identical serial output ($(wc -c <"$work/serial1") bytes), power-off at $(cat "$work/end1")"
+for run in 2 3; do
+  what="run $run (${engines[run - 1]}) and run 1 (${engines[0]})"
+  if ! cmp -s "$work/serial1" "$work/serial$run"; then
+    echo "serial output differs between $what:"
+    diff "$work/serial1" "$work/serial$run" | head -n 20
+    exit 1
+  fi
+  if ! cmp -s "$work/trace1" "$work/trace$run"; then
+    echo "traces differ between $what:"
+    diff "$work/trace1" "$work/trace$run" | head -n 20
+    exit 1
+  fi
+done
+echo "replay: identical serial output ($(wc -c <"$work/serial1") bytes) and traces" \
+  "($(wc -l <"$work/trace1") events) interpreted and compiled, power-off at $(cat "$work/end1")"

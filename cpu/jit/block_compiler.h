@@ -1,0 +1,100 @@
+// Compiles one decoded block into host x86-64 code (see cpu/jit/jit.h for the contract).
+//
+// Register use in generated code: rbx = the X86Cpu, r12 = the block that chained here (returned
+// when this block cannot run before the cycle limit), r13 = the current access key
+// (X86Cpu::access_key()), r14 = RIP at block entry (blocks are cached by physical address, so
+// their linear RIP is only known at run time), r15b = a carry flag kept for INC/DEC. rax, rcx,
+// rdx, rsi, rdi are scratch. Guest registers and lazy flags stay in the X86Cpu.
+#pragma once
+
+#define XBYAK_NO_OP_NAMES
+#include <xbyak/xbyak.h>
+
+#include <deque>
+#include <functional>
+#include <vector>
+
+#include "cpu/block_cache.h"
+#include "cpu/jit/cpu_layout.h"
+#include "cpu/jit/insn_form.h"
+
+namespace glasspc::jit {
+
+// Addresses the generated code needs besides the CPU: the shared exit path and C++ helpers.
+struct Runtime {
+  const void* epilogue = nullptr;      // returns rax (a Block*) to the caller of the trampoline
+  const void* cond = nullptr;          // bool (*)(X86Cpu*, unsigned cc)
+  const void* carry = nullptr;         // bool (*)(X86Cpu*): X86Cpu::cf()
+  const void* deliver = nullptr;       // void (*)(X86Cpu*): deliver the pending exception
+  const void* pending_exit = nullptr;  // where a missed chain exit records its slot
+};
+
+class BlockCompiler : public Xbyak::CodeGenerator {
+ public:
+  BlockCompiler(u8* buffer, size_t size, const CpuLayout& layout, const Runtime& runtime,
+                Block& block, unsigned code_size);
+  // Emits the block; throws Xbyak::Error when the buffer is too small.
+  void compile();
+
+ private:
+  struct Pending {
+    u64 cycles = 0;
+    u64 retired = 0;
+  };
+
+  // Guest state addressing.
+  Xbyak::Address gpr(unsigned r, unsigned size, const Insn& insn);
+  Xbyak::Address cpu_field(i32 offset, unsigned size);
+
+  // Per-instruction emitters.
+  void emit_insn(size_t k);
+  void emit_generic(size_t k, bool last);
+  void emit_mov(size_t k);
+  void emit_alu(size_t k);
+  void emit_inc_dec(size_t k);
+  void emit_shift(size_t k);
+  void emit_jcc(size_t k);
+  void emit_jmp(size_t k);
+  void emit_branch_target(const Insn& insn, const Xbyak::Label& fault);
+  void jump_if(unsigned cc, const Xbyak::Label& target);
+
+  // Memory operands: rdx = host address of the operand, or a jump to `slow`.
+  void emit_effective_address(const Insn& insn);
+  void emit_host_address(const Insn& insn, unsigned size, bool write, const Xbyak::Label& slow);
+  // The cold path of an inline instruction: the generic call, then back to `resume`.
+  void emit_slow_path(size_t k, Xbyak::Label& slow, Xbyak::Label& resume);
+  bool is_last(size_t k) const { return k + 1 == m_block.insns.size(); }
+
+  // Operand loads and stores through rax/rcx (zero-extended to 64 bits).
+  void load_operand(const Xbyak::Reg64& dst, const Insn& insn, unsigned size, bool use_rm);
+  void store_operand(const Xbyak::Reg64& src, const Insn& insn, unsigned size, bool use_rm);
+  void store_flags(u8 op, unsigned size, const Xbyak::Reg64& dst, const Xbyak::Reg64& src,
+                   const Xbyak::Reg64& res, bool cin_from_r15);
+
+  // rax = RIP of the instruction at byte offset `offset` from the block start.
+  void rip_at(const Xbyak::Reg64& out, u64 offset);
+  void flush(u64 extra_cycles = 0);
+  void unflush(const Pending& p);
+  void load_access_key();
+  // Leaves the block toward the RIP in rax through exit slot `slot` (chaining when possible).
+  void exit_to_rax(unsigned slot, u64 extra_cycles = 0);
+  void return_block();
+
+  const CpuLayout& m_layout;
+  const Runtime& m_runtime;
+  Block& m_block;
+  unsigned m_code_size;  // CodeSize as unsigned: 0 = 16, 1 = 32, 2 = 64
+  std::vector<FormInfo> m_forms;
+  std::vector<bool> m_live;
+  std::vector<u32> m_offsets;  // byte offset of each instruction from the block start
+  Pending m_pending;
+  bool m_host_flags_valid = false;  // host flags equal the last inline ALU/shift's guest flags
+  FormInfo m_host_flags_form;
+  bool m_carry_in_r15 = false;
+  // Out-of-line paths, emitted after the body (a deque: emitting one may queue another).
+  std::deque<std::function<void()>> m_cold;
+  std::deque<Xbyak::Label> m_labels;  // labels shared by the body and its cold paths
+  Xbyak::Label& new_label() { return m_labels.emplace_back(); }
+};
+
+}  // namespace glasspc::jit

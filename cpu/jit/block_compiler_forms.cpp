@@ -1,0 +1,558 @@
+// Inline forms of the block compiler: memory operands, MOV, ALU, INC/DEC, shifts and rotates,
+// Jcc and JMP. Each mirrors its interpreter handler (cpu/ops_data.cpp, ops_alu.cpp,
+// ops_shift.cpp, ops_control.cpp) and records the same lazy flags.
+#include "cpu/block_cache.h"
+#include "cpu/jit/block_compiler.h"
+#include "cpu/x86_cpu.h"
+
+namespace glasspc::jit {
+
+using namespace Xbyak::util;
+using Xbyak::Label;
+using Xbyak::Reg64;
+
+namespace {
+
+constexpr unsigned kCode64 = 2;
+
+u64 mask_of(unsigned size) {
+  return size == 8 ? ~u64{0} : (u64{1} << (8 * size)) - 1;
+}
+
+bool reads_of(unsigned cc) {
+  const unsigned k = cc >> 1;
+  return k == 0 || k == 6 || k == 7;
+}
+bool reads_cf(unsigned cc) {
+  const unsigned k = cc >> 1;
+  return k == 1 || k == 3;
+}
+
+// Whether the host flags after an inline instruction of form `f` equal the guest flags that
+// condition `cc` tests (SDM Vol. 1 Appendix A: same operation, same flag definitions; the
+// shifts' OF is defined for a count of 1 only, their CF for counts below the width).
+bool host_flags_serve(const FormInfo& f, unsigned cc) {
+  switch (f.form) {
+    case Form::Alu:
+      return true;
+    case Form::IncDec:
+      return !reads_cf(cc);
+    case Form::Shift:
+      return f.count < 8 * f.size && (!reads_of(cc) || f.count == 1);
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+// --- memory operands -----------------------------------------------------------------------------
+
+void BlockCompiler::emit_effective_address(const Insn& insn) {
+  // X86Cpu::ea(): displacement + base + index << scale, truncated to the address size.
+  const i32 disp = insn.disp;
+  if (insn.base == kRipBase) {
+    rip_at(rax, m_offsets[&insn - m_block.insns.data() + 1]);
+    lea(rax, ptr[rax + disp]);
+  } else {
+    if (insn.base != kNoReg)
+      mov(rax, cpu_field(m_layout.gpr + 8 * insn.base, 8));
+    else
+      xor_(eax, eax);
+    if (insn.index != kNoReg) {
+      mov(rcx, cpu_field(m_layout.gpr + 8 * insn.index, 8));
+      lea(rax, ptr[rax + rcx * (1 << insn.scale) + disp]);
+    } else if (disp) {
+      lea(rax, ptr[rax + disp]);
+    }
+  }
+  if (insn.adsize == 4)
+    mov(eax, eax);
+  else if (insn.adsize == 2)
+    movzx(eax, ax);
+}
+
+void BlockCompiler::emit_host_address(const Insn& insn, unsigned size, bool write,
+                                      const Label& slow) {
+  emit_effective_address(insn);
+  const i32 seg = m_layout.seg + m_layout.seg_stride * insn.seg;
+  if (m_code_size == kCode64) {
+    if (insn.seg == kFs || insn.seg == kGs) add(rax, cpu_field(seg + m_layout.seg_base, 8));
+    // Canonical (SDM Vol. 3A 3.3.7.1): bits 63:47 all equal. An aligned access stays in its page.
+    mov(rcx, rax);
+    sar(rcx, 47);
+    add(rcx, 1);
+    cmp(rcx, 1);
+    ja(slow, T_NEAR);
+  } else {
+    // The interpreter's flat-segment fast path (X86Cpu::linearize): present, writable,
+    // expand-up data segment with a 4 GiB limit, and no wrap past 4 GiB.
+    constexpr u32 kKind = attr::P | attr::kCode | attr::kExpandDown | attr::kWritable;
+    cmp(cpu_field(seg + m_layout.seg_limit, 4), static_cast<u32>(0xffffffff));
+    jne(slow, T_NEAR);
+    movzx(ecx, cpu_field(seg + m_layout.seg_attr, 2));
+    and_(ecx, kKind);
+    cmp(ecx, static_cast<u32>(attr::P | attr::kWritable));
+    jne(slow, T_NEAR);
+    if (size > 1) {
+      cmp(eax, static_cast<u32>(0xffffffffu - (size - 1)));
+      ja(slow, T_NEAR);
+    }
+    add(eax, cpu_field(seg + m_layout.seg_base, 4));
+  }
+  // Misaligned accesses (alignment check, page crossing) take the handler's path.
+  if (size > 1) {
+    test(al, size - 1);
+    jnz(slow, T_NEAR);
+  }
+  // TLB lookup (X86Cpu::tlb_index, tlb_tag): a hit with a host pointer is RAM.
+  mov(rcx, rax);
+  shr(rcx, 12);
+  mov(rsi, rcx);
+  shr(rsi, 9);
+  mov(rdi, rcx);
+  shr(rdi, 18);
+  xor_(rcx, rsi);
+  xor_(rcx, rdi);
+  and_(ecx, m_layout.tlb_entries - 1);
+  imul(ecx, ecx, m_layout.tlb_entry_size);
+  const i32 table = m_layout.tlb + (write ? m_layout.tlb_kind_stride : 0);
+  mov(rsi, rax);
+  and_(rsi, ~static_cast<i32>(kPageMask));
+  or_(rsi, r13);
+  cmp(rsi, qword[rbx + rcx + table + m_layout.tlb_tag]);
+  jne(slow, T_NEAR);
+  mov(rdx, qword[rbx + rcx + table + m_layout.tlb_host]);
+  test(rdx, rdx);
+  jz(slow, T_NEAR);
+  and_(eax, static_cast<u32>(kPageMask));
+  add(rdx, rax);
+}
+
+// --- operands --------------------------------------------------------------------------------
+
+void BlockCompiler::load_operand(const Reg64& dst, const Insn& insn, unsigned size, bool use_rm) {
+  const bool mem = use_rm && insn.has_mem();
+  const unsigned r = use_rm ? insn.rm : insn.reg;
+  const Xbyak::Address src = mem ? (size == 1   ? byte[rdx]
+                                    : size == 2 ? word[rdx]
+                                    : size == 4 ? dword[rdx]
+                                                : qword[rdx])
+                                 : gpr(r, size, insn);
+  if (size <= 2)
+    movzx(dst.cvt32(), src);
+  else if (size == 4)
+    mov(dst.cvt32(), src);
+  else
+    mov(dst, src);
+}
+
+void BlockCompiler::store_operand(const Reg64& src, const Insn& insn, unsigned size, bool use_rm) {
+  const bool mem = use_rm && insn.has_mem();
+  const unsigned r = use_rm ? insn.rm : insn.reg;
+  if (mem) {
+    if (size == 1)
+      mov(byte[rdx], src.cvt8());
+    else if (size == 2)
+      mov(word[rdx], src.cvt16());
+    else if (size == 4)
+      mov(dword[rdx], src.cvt32());
+    else
+      mov(qword[rdx], src);
+    return;
+  }
+  // Register writes: 8 and 16 bits merge, 32 bits zero-extend (SDM Vol. 1 3.4.1.1); `src`
+  // always holds the zero-extended value.
+  if (size == 1)
+    mov(gpr(r, 1, insn), src.cvt8());
+  else if (size == 2)
+    mov(gpr(r, 2, insn), src.cvt16());
+  else
+    mov(gpr(r, 8, insn), src);
+}
+
+void BlockCompiler::store_flags(u8 op, unsigned size, const Reg64& dst, const Reg64& src,
+                                const Reg64& res, bool cin_from_r15) {
+  // X86Cpu::set_flags<T>(): operands and result as zero-extended T. Only movs: the host
+  // flags stay intact for a following Jcc.
+  mov(cpu_field(m_layout.flag_dst, 8), dst);
+  mov(cpu_field(m_layout.flag_src, 8), src);
+  mov(cpu_field(m_layout.flag_res, 8), res);
+  mov(cpu_field(m_layout.flag_op, 1), op);
+  mov(cpu_field(m_layout.flag_bits, 1), static_cast<u8>(8 * size));
+  if (cin_from_r15)
+    mov(cpu_field(m_layout.flag_cin, 1), r15b);
+  else
+    mov(cpu_field(m_layout.flag_cin, 1), 0);
+}
+
+// --- MOV ---------------------------------------------------------------------------------------
+
+void BlockCompiler::emit_mov(size_t k) {
+  const Insn& insn = m_block.insns[k];
+  const FormInfo& f = m_forms[k];
+  const unsigned size = f.size;
+  Label& slow = new_label();
+  Label& resume = new_label();
+  if (insn.has_mem()) {
+    emit_host_address(insn, size, f.form != Form::MovRRm, slow);
+    emit_slow_path(k, slow, resume);
+  }
+  switch (f.form) {
+    case Form::MovRmR:
+      load_operand(rax, insn, size, false);
+      store_operand(rax, insn, size, true);
+      break;
+    case Form::MovRRm:
+      load_operand(rax, insn, size, true);
+      store_operand(rax, insn, size, false);
+      break;
+    default: {  // MovRImm, MovRmImm
+      const u64 value = insn.imm & mask_of(size);
+      if (size == 8)
+        mov(rax, value);
+      else
+        mov(eax, static_cast<u32>(value));
+      store_operand(rax, insn, size, true);
+      break;
+    }
+  }
+  L(resume);
+}
+
+// --- ALU ---------------------------------------------------------------------------------------
+
+void BlockCompiler::emit_alu(size_t k) {
+  const Insn& insn = m_block.insns[k];
+  const FormInfo& f = m_forms[k];
+  const unsigned size = f.size;
+  const bool writes = f.alu != AluOp::Cmp && f.alu != AluOp::Test;
+  const bool mem = insn.has_mem();
+  // The destination is the r/m operand unless the reg field or the accumulator is.
+  const bool dst_is_rm = !f.reg_is_dst && !f.acc;
+  Label& slow = new_label();
+  Label& resume = new_label();
+  if (mem) {
+    emit_host_address(insn, size, writes && dst_is_rm, slow);
+    emit_slow_path(k, slow, resume);
+  }
+  // Destination value -> rax.
+  if (f.acc) {
+    if (size <= 2)
+      movzx(eax, size == 1 ? static_cast<Xbyak::Address>(cpu_field(m_layout.gpr, 1))
+                           : cpu_field(m_layout.gpr, 2));
+    else if (size == 4)
+      mov(eax, cpu_field(m_layout.gpr, 4));
+    else
+      mov(rax, cpu_field(m_layout.gpr, 8));
+  } else {
+    load_operand(rax, insn, size, dst_is_rm);
+  }
+  // Source value -> rcx.
+  if (f.imm_src) {
+    const u64 value = insn.imm & mask_of(size);
+    if (size == 8)
+      mov(rcx, value);
+    else
+      mov(ecx, static_cast<u32>(value));
+  } else {
+    load_operand(rcx, insn, size, !dst_is_rm);
+  }
+  const bool live = m_live[k];
+  if (live) {
+    mov(cpu_field(m_layout.flag_dst, 8), rax);
+    mov(cpu_field(m_layout.flag_src, 8), rcx);
+  }
+  const Xbyak::Reg a = size == 1   ? static_cast<Xbyak::Reg>(al)
+                       : size == 2 ? static_cast<Xbyak::Reg>(ax)
+                       : size == 4 ? static_cast<Xbyak::Reg>(eax)
+                                   : static_cast<Xbyak::Reg>(rax);
+  const Xbyak::Reg c = size == 1   ? static_cast<Xbyak::Reg>(cl)
+                       : size == 2 ? static_cast<Xbyak::Reg>(cx)
+                       : size == 4 ? static_cast<Xbyak::Reg>(ecx)
+                                   : static_cast<Xbyak::Reg>(rcx);
+  FlagOp op = FlagOp::Logic;
+  switch (f.alu) {
+    case AluOp::Add:
+      add(a, c);
+      op = FlagOp::Add;
+      break;
+    case AluOp::Or:
+      or_(a, c);
+      break;
+    case AluOp::And:
+    case AluOp::Test:
+      and_(a, c);
+      break;
+    case AluOp::Xor:
+      xor_(a, c);
+      break;
+    case AluOp::Sub:
+    case AluOp::Cmp:
+      sub(a, c);
+      op = FlagOp::Sub;
+      break;
+  }
+  const bool next_is_inc_dec = !is_last(k) && m_forms[k + 1].form == Form::IncDec;
+  if (next_is_inc_dec && !mem) setc(r15b);
+  if (writes) {
+    if (f.acc) {
+      if (size == 1)
+        mov(cpu_field(m_layout.gpr, 1), al);
+      else if (size == 2)
+        mov(cpu_field(m_layout.gpr, 2), ax);
+      else
+        mov(cpu_field(m_layout.gpr, 8), rax);
+    } else {
+      store_operand(rax, insn, size, dst_is_rm);
+    }
+  }
+  if (live) {
+    mov(cpu_field(m_layout.flag_res, 8), rax);
+    mov(cpu_field(m_layout.flag_op, 1), static_cast<u8>(op));
+    mov(cpu_field(m_layout.flag_bits, 1), static_cast<u8>(8 * size));
+    mov(cpu_field(m_layout.flag_cin, 1), 0);
+  }
+  L(resume);
+  if (!mem) {
+    m_host_flags_valid = true;
+    m_host_flags_form = f;
+    m_carry_in_r15 = next_is_inc_dec;
+  }
+}
+
+// --- INC/DEC -------------------------------------------------------------------------------------
+
+void BlockCompiler::emit_inc_dec(size_t k) {
+  const Insn& insn = m_block.insns[k];
+  const FormInfo& f = m_forms[k];
+  const unsigned size = f.size;
+  const bool mem = insn.has_mem();
+  const bool live = m_live[k];
+  // INC/DEC keep CF (SDM Vol. 2A INC): the recorded carry-in is the current CF.
+  if (live && !m_carry_in_r15) {
+    mov(rdi, rbx);
+    mov(rax, reinterpret_cast<u64>(m_runtime.carry));
+    call(rax);
+    mov(r15b, al);
+  }
+  Label& slow = new_label();
+  Label& resume = new_label();
+  if (mem) {
+    emit_host_address(insn, size, true, slow);
+    emit_slow_path(k, slow, resume);
+  }
+  load_operand(rax, insn, size, true);
+  if (live) {
+    mov(cpu_field(m_layout.flag_dst, 8), rax);
+    mov(cpu_field(m_layout.flag_src, 8), 1);
+  }
+  const Xbyak::Reg a = size == 1   ? static_cast<Xbyak::Reg>(al)
+                       : size == 2 ? static_cast<Xbyak::Reg>(ax)
+                       : size == 4 ? static_cast<Xbyak::Reg>(eax)
+                                   : static_cast<Xbyak::Reg>(rax);
+  if (f.dec)
+    dec(a);
+  else
+    inc(a);
+  store_operand(rax, insn, size, true);
+  if (live) {
+    mov(cpu_field(m_layout.flag_res, 8), rax);
+    mov(cpu_field(m_layout.flag_op, 1), static_cast<u8>(f.dec ? FlagOp::Dec : FlagOp::Inc));
+    mov(cpu_field(m_layout.flag_bits, 1), static_cast<u8>(8 * size));
+    mov(cpu_field(m_layout.flag_cin, 1), r15b);
+  }
+  L(resume);
+  if (mem) {
+    m_carry_in_r15 = false;
+  } else {
+    m_host_flags_valid = true;
+    m_host_flags_form = f;
+    if (live) m_carry_in_r15 = true;
+  }
+}
+
+// --- shifts and rotates
+// ----------------------------------------------------------------------------
+
+void BlockCompiler::emit_shift(size_t k) {
+  const Insn& insn = m_block.insns[k];
+  const FormInfo& f = m_forms[k];
+  const unsigned size = f.size;
+  const bool mem = insn.has_mem();
+  const bool live = m_live[k] && f.form == Form::Shift;
+  Label& slow = new_label();
+  Label& resume = new_label();
+  if (mem) {
+    emit_host_address(insn, size, true, slow);
+    emit_slow_path(k, slow, resume);
+  }
+  load_operand(rax, insn, size, true);
+  if (live) {
+    mov(cpu_field(m_layout.flag_dst, 8), rax);
+    mov(cpu_field(m_layout.flag_src, 8), f.count);
+  }
+  const Xbyak::Reg a = size == 1   ? static_cast<Xbyak::Reg>(al)
+                       : size == 2 ? static_cast<Xbyak::Reg>(ax)
+                       : size == 4 ? static_cast<Xbyak::Reg>(eax)
+                                   : static_cast<Xbyak::Reg>(rax);
+  FlagOp op = FlagOp::Shl;
+  switch (f.shift) {
+    case 0:
+      rol(a, f.count);
+      break;
+    case 1:
+      ror(a, f.count);
+      break;
+    case 4:
+      shl(a, f.count);
+      break;
+    case 5:
+      shr(a, f.count);
+      op = FlagOp::Shr;
+      break;
+    default:
+      sar(a, f.count);
+      op = FlagOp::Sar;
+      break;
+  }
+  const bool exact_cf = f.form == Form::Shift && f.count < 8 * size;
+  const bool next_is_inc_dec = !is_last(k) && m_forms[k + 1].form == Form::IncDec;
+  if (next_is_inc_dec && exact_cf && !mem) setc(r15b);
+  store_operand(rax, insn, size, true);
+  if (live) {
+    mov(cpu_field(m_layout.flag_res, 8), rax);
+    mov(cpu_field(m_layout.flag_op, 1), static_cast<u8>(op));
+    mov(cpu_field(m_layout.flag_bits, 1), static_cast<u8>(8 * size));
+    mov(cpu_field(m_layout.flag_cin, 1), 0);
+  }
+  L(resume);
+  if (!mem && f.form == Form::Shift) {
+    m_host_flags_valid = true;
+    m_host_flags_form = f;
+    m_carry_in_r15 = next_is_inc_dec && exact_cf;
+  }
+}
+
+// --- branches ------------------------------------------------------------------------------------
+
+void BlockCompiler::emit_jcc(size_t k) {
+  const Insn& insn = m_block.insns[k];
+  const FormInfo& f = m_forms[k];
+  Label& taken = new_label();
+  Label& fault = new_label();
+  if (m_host_flags_valid && host_flags_serve(m_host_flags_form, f.cc)) {
+    jump_if(f.cc, taken);
+  } else {
+    mov(rdi, rbx);
+    mov(esi, f.cc);
+    mov(rax, reinterpret_cast<u64>(m_runtime.cond));
+    call(rax);
+    test(al, al);
+    jnz(taken, T_NEAR);
+  }
+  const Pending before = m_pending;
+  m_pending.cycles += insn.cycles;
+  m_pending.retired += 1;
+  const Pending after = m_pending;
+  rip_at(rax, m_offsets[k + 1]);
+  exit_to_rax(1);
+  L(taken);
+  m_pending = after;
+  emit_branch_target(insn, fault);
+  exit_to_rax(0, 1);  // a taken branch costs a cycle more (X86Cpu::branch)
+  L(fault);
+  m_pending = before;
+  emit_generic(k, true);
+}
+
+void BlockCompiler::emit_jmp(size_t k) {
+  const Insn& insn = m_block.insns[k];
+  Label& fault = new_label();
+  const Pending before = m_pending;
+  m_pending.cycles += insn.cycles;
+  m_pending.retired += 1;
+  emit_branch_target(insn, fault);
+  exit_to_rax(0, 1);
+  L(fault);
+  m_pending = before;
+  emit_generic(k, true);
+}
+
+void BlockCompiler::jump_if(unsigned cc, const Label& target) {
+  switch (cc) {
+    case 0x0:
+      jo(target, T_NEAR);
+      break;
+    case 0x1:
+      jno(target, T_NEAR);
+      break;
+    case 0x2:
+      jb(target, T_NEAR);
+      break;
+    case 0x3:
+      jae(target, T_NEAR);
+      break;
+    case 0x4:
+      je(target, T_NEAR);
+      break;
+    case 0x5:
+      jne(target, T_NEAR);
+      break;
+    case 0x6:
+      jbe(target, T_NEAR);
+      break;
+    case 0x7:
+      ja(target, T_NEAR);
+      break;
+    case 0x8:
+      js(target, T_NEAR);
+      break;
+    case 0x9:
+      jns(target, T_NEAR);
+      break;
+    case 0xa:
+      jp(target, T_NEAR);
+      break;
+    case 0xb:
+      jnp(target, T_NEAR);
+      break;
+    case 0xc:
+      jl(target, T_NEAR);
+      break;
+    case 0xd:
+      jge(target, T_NEAR);
+      break;
+    case 0xe:
+      jle(target, T_NEAR);
+      break;
+    default:
+      jg(target, T_NEAR);
+      break;
+  }
+}
+
+// rax = the branch target (next RIP + displacement, truncated to the operand size); jumps to
+// `fault` where X86Cpu::branch() raises #GP (beyond the CS limit, or not canonical).
+void BlockCompiler::emit_branch_target(const Insn& insn, const Label& fault) {
+  rip_at(rax, m_offsets[&insn - m_block.insns.data() + 1]);
+  mov(rcx, insn.imm);
+  add(rax, rcx);
+  if (insn.opsize == 4)
+    mov(eax, eax);
+  else if (insn.opsize == 2)
+    movzx(eax, ax);
+  if (m_code_size == kCode64) {
+    mov(rcx, rax);
+    sar(rcx, 47);
+    add(rcx, 1);
+    cmp(rcx, 1);
+    ja(fault, T_NEAR);
+  } else {
+    mov(ecx, cpu_field(m_layout.seg + m_layout.seg_stride * kCs + m_layout.seg_limit, 4));
+    cmp(rax, rcx);
+    ja(fault, T_NEAR);
+  }
+}
+
+}  // namespace glasspc::jit

@@ -1,0 +1,39 @@
+// Byte offsets of the X86Cpu fields that generated code reads and writes (X86Cpu::jit_layout()).
+#pragma once
+
+#include "bus/types.h"
+
+namespace glasspc::jit {
+
+struct CpuLayout {
+  i32 gpr = 0;
+  i32 rip = 0;
+  i32 seg = 0;         // s.seg[0]
+  i32 seg_stride = 0;  // sizeof(Segment)
+  i32 seg_base = 0;    // within a Segment
+  i32 seg_limit = 0;
+  i32 seg_attr = 0;
+  i32 cpl = 0;
+  i32 cr4 = 0;
+  i32 rflags = 0;
+  i32 flag_op = 0;
+  i32 flag_bits = 0;
+  i32 flag_cin = 0;
+  i32 flag_dst = 0;
+  i32 flag_src = 0;
+  i32 flag_res = 0;
+  i32 next_rip = 0;
+  i32 total_cycles = 0;
+  i32 cycle_limit = 0;
+  i32 extra_cycles = 0;
+  i32 retired = 0;
+  i32 chain_epoch = 0;
+  i32 tlb = 0;              // m_tlb[0][0]
+  i32 tlb_kind_stride = 0;  // bytes between m_tlb[Read] and m_tlb[Write]
+  i32 tlb_entry_size = 0;
+  i32 tlb_tag = 0;  // within an entry
+  i32 tlb_host = 0;
+  u32 tlb_entries = 0;
+};
+
+}  // namespace glasspc::jit
