@@ -132,13 +132,20 @@ void BlockCompiler::compile() {
     offset += insn.len;
   }
   m_offsets.push_back(offset);
+  m_segments_after.assign(insns.size() + 1, 0);
+  for (size_t k = insns.size(); k-- > 0;) {
+    m_segments_after[k] = m_segments_after[k + 1];
+    if (m_code_size != kCode64 && inline_memory(k)) m_segments_after[k] |= 1u << insns[k].seg;
+  }
 
-  // Entry: run only if every instruction before the last one starts before the limit.
+  // Entry: run only if every instruction before the last one starts before the limit, and
+  // (16/32-bit code) the segments of the inline accesses are flat; else the interpreter runs it.
   Label not_run;
   mov(rax, cpu_field(m_layout.total_cycles, 8));
   if (m_block.native_span) add(rax, static_cast<u32>(m_block.native_span));
   cmp(rax, cpu_field(m_layout.cycle_limit, 8));
   jae(not_run, T_NEAR);
+  emit_flat_check(m_segments_after[0], not_run);
   mov(r14, cpu_field(m_layout.rip, 8));
   load_access_key();
   for (size_t k = 0; k < insns.size(); ++k) emit_insn(k);
@@ -168,6 +175,9 @@ void BlockCompiler::emit_insn(size_t k) {
     case Form::MovRImm:
     case Form::MovRmImm:
       emit_mov(k);
+      break;
+    case Form::MovMoffs:
+      emit_mov_moffs(k);
       break;
     case Form::Alu:
       emit_alu(k);
@@ -230,6 +240,16 @@ void BlockCompiler::emit_generic(size_t k, bool last) {
     return_block();
     L(go_on);
     load_access_key();
+    // The handler may have loaded a segment register: the rest of the block runs natively only
+    // while its segments stay flat (else the interpreter continues from the next instruction).
+    if (m_segments_after[k + 1]) {
+      Label& not_flat = new_label();
+      emit_flat_check(m_segments_after[k + 1], not_flat);
+      m_cold.push_back([this, &not_flat]() {
+        L(not_flat);
+        return_block();
+      });
+    }
   }
   m_cold.push_back([this, &fault, &diverged]() {
     L(diverged);
@@ -240,6 +260,36 @@ void BlockCompiler::emit_generic(size_t k, bool last) {
     call(rax);
     return_block();
   });
+}
+
+bool BlockCompiler::inline_memory(size_t k) const {
+  switch (m_forms[k].form) {
+    case Form::MovMoffs:
+      return true;
+    case Form::MovRmR:
+    case Form::MovRRm:
+    case Form::MovRmImm:
+    case Form::Alu:
+    case Form::IncDec:
+    case Form::Shift:
+      return m_block.insns[k].has_mem();
+    default:
+      return false;  // Rotate is inline only with a register operand
+  }
+}
+
+void BlockCompiler::emit_flat_check(unsigned mask, const Label& fail) {
+  constexpr u32 kKind = attr::P | attr::kCode | attr::kExpandDown | attr::kWritable;
+  for (unsigned seg = 0; seg < 6; ++seg) {
+    if (!(mask & (1u << seg))) continue;
+    const i32 at = m_layout.seg + m_layout.seg_stride * static_cast<i32>(seg);
+    cmp(cpu_field(at + m_layout.seg_limit, 4), static_cast<u32>(0xffffffff));
+    jne(fail, T_NEAR);
+    movzx(ecx, cpu_field(at + m_layout.seg_attr, 2));
+    and_(ecx, kKind);
+    cmp(ecx, static_cast<u32>(attr::P | attr::kWritable));
+    jne(fail, T_NEAR);
+  }
 }
 
 void BlockCompiler::emit_slow_path(size_t k, Label& slow, Label& resume) {

@@ -17,6 +17,7 @@
 #include "cpu/block_cache.h"
 #include "cpu/jit/cpu_layout.h"
 #include "cpu/jit/insn_form.h"
+#include "cpu/x86_cpu.h"
 
 namespace glasspc::jit {
 
@@ -60,7 +61,12 @@ class BlockCompiler : public Xbyak::CodeGenerator {
 
   // Memory operands: rdx = host address of the operand, or a jump to `slow`.
   void emit_effective_address(const Insn& insn);
+  // In 16- and 32-bit code, inline memory accesses need flat segments (the condition of
+  // X86Cpu::linearize()'s fast path); `mask` has a bit per segment register.
+  void emit_flat_check(unsigned mask, const Xbyak::Label& fail);
+  bool inline_memory(size_t k) const;
   void emit_host_address(const Insn& insn, unsigned size, bool write, const Xbyak::Label& slow);
+  void emit_mov_moffs(size_t k);
   // The cold path of an inline instruction: the generic call, then back to `resume`.
   void emit_slow_path(size_t k, Xbyak::Label& slow, Xbyak::Label& resume);
   bool is_last(size_t k) const { return k + 1 == m_block.insns.size(); }
@@ -68,8 +74,11 @@ class BlockCompiler : public Xbyak::CodeGenerator {
   // Operand loads and stores through rax/rcx (zero-extended to 64 bits).
   void load_operand(const Xbyak::Reg64& dst, const Insn& insn, unsigned size, bool use_rm);
   void store_operand(const Xbyak::Reg64& src, const Insn& insn, unsigned size, bool use_rm);
-  void store_flags(u8 op, unsigned size, const Xbyak::Reg64& dst, const Xbyak::Reg64& src,
-                   const Xbyak::Reg64& res, bool cin_from_r15);
+  // X86Cpu::set_flags<T>(): the operation's operands (before it runs: `dst` and `src` hold
+  // them) and its result and kind (after it: `res`). Only MOVs, so that host flags survive.
+  void store_flag_operands(FlagOp op, const Xbyak::Reg64& dst, const Xbyak::Reg64& src);
+  void store_flag_operands(FlagOp op, const Xbyak::Reg64& dst, u32 src);
+  void store_flag_result(FlagOp op, unsigned size, const Xbyak::Reg64& res, bool cin_from_r15);
 
   // rax = RIP of the instruction at byte offset `offset` from the block start.
   void rip_at(const Xbyak::Reg64& out, u64 offset);
@@ -86,7 +95,8 @@ class BlockCompiler : public Xbyak::CodeGenerator {
   unsigned m_code_size;  // CodeSize as unsigned: 0 = 16, 1 = 32, 2 = 64
   std::vector<FormInfo> m_forms;
   std::vector<bool> m_live;
-  std::vector<u32> m_offsets;  // byte offset of each instruction from the block start
+  std::vector<u32> m_offsets;        // byte offset of each instruction from the block start
+  std::vector<u8> m_segments_after;  // [k]: segments inline accesses use from instruction k on
   Pending m_pending;
   bool m_host_flags_valid = false;  // host flags equal the last inline ALU/shift's guest flags
   FormInfo m_host_flags_form;

@@ -49,27 +49,39 @@ bool host_flags_serve(const FormInfo& f, unsigned cc) {
 // --- memory operands -----------------------------------------------------------------------------
 
 void BlockCompiler::emit_effective_address(const Insn& insn) {
-  // X86Cpu::ea(): displacement + base + index << scale, truncated to the address size.
-  const i32 disp = insn.disp;
-  if (insn.base == kRipBase) {
+  // X86Cpu::ea(): displacement + base + index << scale, truncated to the address size (a
+  // 32-bit LEA truncates by itself); A0-A3 take their offset from the immediate (mov_moffs).
+  const bool moffs = m_forms[&insn - m_block.insns.data()].form == Form::MovMoffs;
+  const bool a32 = insn.adsize == 4;
+  const size_t disp = static_cast<size_t>(static_cast<i64>(insn.disp));
+  if (moffs) {
+    mov(rax, insn.imm);
+    if (a32) mov(eax, eax);
+  } else if (insn.base == kRipBase) {
     rip_at(rax, m_offsets[&insn - m_block.insns.data() + 1]);
-    lea(rax, ptr[rax + disp]);
-  } else {
-    if (insn.base != kNoReg)
-      mov(rax, cpu_field(m_layout.gpr + 8 * insn.base, 8));
+    if (a32)
+      lea(eax, ptr[rax + disp]);
     else
-      xor_(eax, eax);
+      lea(rax, ptr[rax + disp]);
+  } else if (insn.base == kNoReg && insn.index == kNoReg) {
+    mov(rax, static_cast<u64>(static_cast<i64>(insn.disp)));
+    if (a32) mov(eax, eax);
+  } else {
+    Xbyak::RegExp address(disp);
+    if (insn.base != kNoReg) {
+      mov(rax, cpu_field(m_layout.gpr + 8 * insn.base, 8));
+      address = address + rax;
+    }
     if (insn.index != kNoReg) {
       mov(rcx, cpu_field(m_layout.gpr + 8 * insn.index, 8));
-      lea(rax, ptr[rax + rcx * (1 << insn.scale) + disp]);
-    } else if (disp) {
-      lea(rax, ptr[rax + disp]);
+      address = address + rcx * (1 << insn.scale);
     }
+    if (a32)
+      lea(eax, ptr[address]);
+    else
+      lea(rax, ptr[address]);
   }
-  if (insn.adsize == 4)
-    mov(eax, eax);
-  else if (insn.adsize == 2)
-    movzx(eax, ax);
+  if (insn.adsize == 2) movzx(eax, ax);
 }
 
 void BlockCompiler::emit_host_address(const Insn& insn, unsigned size, bool write,
@@ -85,15 +97,8 @@ void BlockCompiler::emit_host_address(const Insn& insn, unsigned size, bool writ
     cmp(rcx, 1);
     ja(slow, T_NEAR);
   } else {
-    // The interpreter's flat-segment fast path (X86Cpu::linearize): present, writable,
-    // expand-up data segment with a 4 GiB limit, and no wrap past 4 GiB.
-    constexpr u32 kKind = attr::P | attr::kCode | attr::kExpandDown | attr::kWritable;
-    cmp(cpu_field(seg + m_layout.seg_limit, 4), static_cast<u32>(0xffffffff));
-    jne(slow, T_NEAR);
-    movzx(ecx, cpu_field(seg + m_layout.seg_attr, 2));
-    and_(ecx, kKind);
-    cmp(ecx, static_cast<u32>(attr::P | attr::kWritable));
-    jne(slow, T_NEAR);
+    // The segment is flat (checked on entry and after every handler call: emit_flat_check);
+    // as in X86Cpu::linearize() an access must not wrap past 4 GiB.
     if (size > 1) {
       cmp(eax, static_cast<u32>(0xffffffffu - (size - 1)));
       ja(slow, T_NEAR);
@@ -110,10 +115,9 @@ void BlockCompiler::emit_host_address(const Insn& insn, unsigned size, bool writ
   shr(rcx, 12);
   mov(rsi, rcx);
   shr(rsi, 9);
-  mov(rdi, rcx);
-  shr(rdi, 18);
+  xor_(rsi, rcx);
+  shr(rcx, 18);
   xor_(rcx, rsi);
-  xor_(rcx, rdi);
   and_(ecx, m_layout.tlb_entries - 1);
   imul(ecx, ecx, m_layout.tlb_entry_size);
   const i32 table = m_layout.tlb + (write ? m_layout.tlb_kind_stride : 0);
@@ -171,14 +175,32 @@ void BlockCompiler::store_operand(const Reg64& src, const Insn& insn, unsigned s
     mov(gpr(r, 8, insn), src);
 }
 
-void BlockCompiler::store_flags(u8 op, unsigned size, const Reg64& dst, const Reg64& src,
-                                const Reg64& res, bool cin_from_r15) {
-  // X86Cpu::set_flags<T>(): operands and result as zero-extended T. Only movs: the host
-  // flags stay intact for a following Jcc.
+void BlockCompiler::store_flag_operands(FlagOp op, const Reg64& dst, const Reg64& src) {
+  if (op == FlagOp::Logic) return;  // the flags of a logic result depend on the result only
   mov(cpu_field(m_layout.flag_dst, 8), dst);
   mov(cpu_field(m_layout.flag_src, 8), src);
+}
+
+void BlockCompiler::store_flag_operands(FlagOp op, const Reg64& dst, u32 src) {
+  if (op == FlagOp::Logic) return;
+  mov(cpu_field(m_layout.flag_dst, 8), dst);
+  mov(cpu_field(m_layout.flag_src, 8), src);
+}
+
+void BlockCompiler::store_flag_result(FlagOp op, unsigned size, const Reg64& res,
+                                      bool cin_from_r15) {
   mov(cpu_field(m_layout.flag_res, 8), res);
-  mov(cpu_field(m_layout.flag_op, 1), op);
+  const u32 kind = static_cast<u32>(op) | (8 * size) << 8;  // m_flag_op, m_flag_bits, m_flag_cin
+  if (m_layout.flag_word) {
+    if (cin_from_r15) {
+      mov(cpu_field(m_layout.flag_op, 2), static_cast<u16>(kind));
+      mov(cpu_field(m_layout.flag_cin, 1), r15b);
+    } else {
+      mov(cpu_field(m_layout.flag_op, 4), kind);
+    }
+    return;
+  }
+  mov(cpu_field(m_layout.flag_op, 1), static_cast<u8>(op));
   mov(cpu_field(m_layout.flag_bits, 1), static_cast<u8>(8 * size));
   if (cin_from_r15)
     mov(cpu_field(m_layout.flag_cin, 1), r15b);
@@ -216,6 +238,38 @@ void BlockCompiler::emit_mov(size_t k) {
       store_operand(rax, insn, size, true);
       break;
     }
+  }
+  L(resume);
+}
+
+void BlockCompiler::emit_mov_moffs(size_t k) {
+  const Insn& insn = m_block.insns[k];
+  const FormInfo& f = m_forms[k];
+  const unsigned size = f.size;
+  Label& slow = new_label();
+  Label& resume = new_label();
+  emit_host_address(insn, size, !f.load, slow);
+  emit_slow_path(k, slow, resume);
+  const Xbyak::Address mem = size == 1   ? byte[rdx]
+                             : size == 2 ? word[rdx]
+                             : size == 4 ? dword[rdx]
+                                         : qword[rdx];
+  if (f.load) {
+    if (size <= 2)
+      movzx(eax, mem);
+    else if (size == 4)
+      mov(eax, mem);
+    else
+      mov(rax, mem);
+    mov(cpu_field(m_layout.gpr, size == 4 ? 8 : size), size == 1   ? static_cast<Xbyak::Reg>(al)
+                                                       : size == 2 ? static_cast<Xbyak::Reg>(ax)
+                                                                   : static_cast<Xbyak::Reg>(rax));
+  } else {
+    mov(rax, cpu_field(m_layout.gpr, 8));
+    mov(mem, size == 1   ? static_cast<Xbyak::Reg>(al)
+             : size == 2 ? static_cast<Xbyak::Reg>(ax)
+             : size == 4 ? static_cast<Xbyak::Reg>(eax)
+                         : static_cast<Xbyak::Reg>(rax));
   }
   L(resume);
 }
@@ -259,10 +313,10 @@ void BlockCompiler::emit_alu(size_t k) {
     load_operand(rcx, insn, size, !dst_is_rm);
   }
   const bool live = m_live[k];
-  if (live) {
-    mov(cpu_field(m_layout.flag_dst, 8), rax);
-    mov(cpu_field(m_layout.flag_src, 8), rcx);
-  }
+  const FlagOp op = f.alu == AluOp::Add                          ? FlagOp::Add
+                    : f.alu == AluOp::Sub || f.alu == AluOp::Cmp ? FlagOp::Sub
+                                                                 : FlagOp::Logic;
+  if (live) store_flag_operands(op, rax, rcx);
   const Xbyak::Reg a = size == 1   ? static_cast<Xbyak::Reg>(al)
                        : size == 2 ? static_cast<Xbyak::Reg>(ax)
                        : size == 4 ? static_cast<Xbyak::Reg>(eax)
@@ -271,11 +325,9 @@ void BlockCompiler::emit_alu(size_t k) {
                        : size == 2 ? static_cast<Xbyak::Reg>(cx)
                        : size == 4 ? static_cast<Xbyak::Reg>(ecx)
                                    : static_cast<Xbyak::Reg>(rcx);
-  FlagOp op = FlagOp::Logic;
   switch (f.alu) {
     case AluOp::Add:
       add(a, c);
-      op = FlagOp::Add;
       break;
     case AluOp::Or:
       or_(a, c);
@@ -290,7 +342,6 @@ void BlockCompiler::emit_alu(size_t k) {
     case AluOp::Sub:
     case AluOp::Cmp:
       sub(a, c);
-      op = FlagOp::Sub;
       break;
   }
   const bool next_is_inc_dec = !is_last(k) && m_forms[k + 1].form == Form::IncDec;
@@ -307,12 +358,7 @@ void BlockCompiler::emit_alu(size_t k) {
       store_operand(rax, insn, size, dst_is_rm);
     }
   }
-  if (live) {
-    mov(cpu_field(m_layout.flag_res, 8), rax);
-    mov(cpu_field(m_layout.flag_op, 1), static_cast<u8>(op));
-    mov(cpu_field(m_layout.flag_bits, 1), static_cast<u8>(8 * size));
-    mov(cpu_field(m_layout.flag_cin, 1), 0);
-  }
+  if (live) store_flag_result(op, size, rax, false);
   L(resume);
   if (!mem) {
     m_host_flags_valid = true;
@@ -343,10 +389,8 @@ void BlockCompiler::emit_inc_dec(size_t k) {
     emit_slow_path(k, slow, resume);
   }
   load_operand(rax, insn, size, true);
-  if (live) {
-    mov(cpu_field(m_layout.flag_dst, 8), rax);
-    mov(cpu_field(m_layout.flag_src, 8), 1);
-  }
+  const FlagOp op = f.dec ? FlagOp::Dec : FlagOp::Inc;
+  if (live) store_flag_operands(op, rax, 1);
   const Xbyak::Reg a = size == 1   ? static_cast<Xbyak::Reg>(al)
                        : size == 2 ? static_cast<Xbyak::Reg>(ax)
                        : size == 4 ? static_cast<Xbyak::Reg>(eax)
@@ -356,12 +400,7 @@ void BlockCompiler::emit_inc_dec(size_t k) {
   else
     inc(a);
   store_operand(rax, insn, size, true);
-  if (live) {
-    mov(cpu_field(m_layout.flag_res, 8), rax);
-    mov(cpu_field(m_layout.flag_op, 1), static_cast<u8>(f.dec ? FlagOp::Dec : FlagOp::Inc));
-    mov(cpu_field(m_layout.flag_bits, 1), static_cast<u8>(8 * size));
-    mov(cpu_field(m_layout.flag_cin, 1), r15b);
-  }
+  if (live) store_flag_result(op, size, rax, true);
   L(resume);
   if (mem) {
     m_carry_in_r15 = false;
@@ -388,15 +427,12 @@ void BlockCompiler::emit_shift(size_t k) {
     emit_slow_path(k, slow, resume);
   }
   load_operand(rax, insn, size, true);
-  if (live) {
-    mov(cpu_field(m_layout.flag_dst, 8), rax);
-    mov(cpu_field(m_layout.flag_src, 8), f.count);
-  }
+  const FlagOp op = f.shift == 5 ? FlagOp::Shr : f.shift == 7 ? FlagOp::Sar : FlagOp::Shl;
+  if (live) store_flag_operands(op, rax, f.count);
   const Xbyak::Reg a = size == 1   ? static_cast<Xbyak::Reg>(al)
                        : size == 2 ? static_cast<Xbyak::Reg>(ax)
                        : size == 4 ? static_cast<Xbyak::Reg>(eax)
                                    : static_cast<Xbyak::Reg>(rax);
-  FlagOp op = FlagOp::Shl;
   switch (f.shift) {
     case 0:
       rol(a, f.count);
@@ -409,23 +445,16 @@ void BlockCompiler::emit_shift(size_t k) {
       break;
     case 5:
       shr(a, f.count);
-      op = FlagOp::Shr;
       break;
     default:
       sar(a, f.count);
-      op = FlagOp::Sar;
       break;
   }
   const bool exact_cf = f.form == Form::Shift && f.count < 8 * size;
   const bool next_is_inc_dec = !is_last(k) && m_forms[k + 1].form == Form::IncDec;
   if (next_is_inc_dec && exact_cf && !mem) setc(r15b);
   store_operand(rax, insn, size, true);
-  if (live) {
-    mov(cpu_field(m_layout.flag_res, 8), rax);
-    mov(cpu_field(m_layout.flag_op, 1), static_cast<u8>(op));
-    mov(cpu_field(m_layout.flag_bits, 1), static_cast<u8>(8 * size));
-    mov(cpu_field(m_layout.flag_cin, 1), 0);
-  }
+  if (live) store_flag_result(op, size, rax, false);
   L(resume);
   if (!mem && f.form == Form::Shift) {
     m_host_flags_valid = true;

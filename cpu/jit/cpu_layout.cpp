@@ -1,6 +1,8 @@
 // X86Cpu::jit_layout(): where generated code finds the CPU's fields.
 #include "cpu/jit/cpu_layout.h"
 
+#include <algorithm>
+
 #include "cpu/x86_cpu.h"
 
 namespace glasspc {
@@ -27,6 +29,9 @@ jit::CpuLayout X86Cpu::jit_layout() const {
   l.flag_dst = at(&m_flag_dst);
   l.flag_src = at(&m_flag_src);
   l.flag_res = at(&m_flag_res);
+  const i32 after_kind = std::min({l.flag_dst, l.flag_src, l.flag_res});
+  l.flag_word = l.flag_bits == l.flag_op + 1 && l.flag_cin == l.flag_op + 2 &&
+                after_kind >= l.flag_op + 4 && l.rflags + 8 <= l.flag_op;
   l.next_rip = at(&m_next_rip);
   l.total_cycles = at(&m_total_cycles);
   l.cycle_limit = at(&m_cycle_limit);

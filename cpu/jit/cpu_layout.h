@@ -22,6 +22,9 @@ struct CpuLayout {
   i32 flag_dst = 0;
   i32 flag_src = 0;
   i32 flag_res = 0;
+  // m_flag_op, m_flag_bits and m_flag_cin are consecutive bytes followed by padding, so one
+  // 32-bit store sets all three.
+  bool flag_word = false;
   i32 next_rip = 0;
   i32 total_cycles = 0;
   i32 cycle_limit = 0;

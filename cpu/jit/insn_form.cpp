@@ -101,6 +101,14 @@ FormInfo classify(const Insn& insn) {
       f.shift = group_op == 6 ? 4 : group_op;
       return f;
     }
+    case 0xa0:
+    case 0xa1:
+    case 0xa2:
+    case 0xa3:
+      f.form = Form::MovMoffs;
+      f.size = size_of(insn, (op & 1) == 0);
+      f.load = op <= 0xa1;
+      return f;
     case 0xeb:
     case 0xe9:
       f.form = Form::Jmp;
@@ -134,6 +142,9 @@ FlagUse flag_use(const Insn& insn, const FormInfo& info) {
     case Form::MovRRm:
     case Form::MovRmImm:
       u.reads = insn.has_mem();  // a memory access may fault and leave the block
+      break;
+    case Form::MovMoffs:  // a memory access (without ModRM): may fault
+      u.reads = true;
       break;
     case Form::MovRImm:
     case Form::Jmp:

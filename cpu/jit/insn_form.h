@@ -16,6 +16,7 @@ enum class Form : u8 {
   MovRRm,    // 8A/8B: reg <- r/m
   MovRImm,   // B0-BF: reg <- imm
   MovRmImm,  // C6/C7 /0: r/m <- imm
+  MovMoffs,  // A0-A3: AL/eAX <-> [moffs]
   Alu,       // ADD OR AND SUB XOR CMP TEST (no ADC/SBB: they read CF)
   IncDec,    // FE/FF /0 /1, 40-4F
   Shift,     // SHL/SAL/SHR/SAR with an immediate (or implied 1) count
@@ -38,6 +39,7 @@ struct FormInfo {
   bool reg_is_dst = false;  // Alu: the ModRM reg operand is the destination (02/03 forms)
   bool imm_src = false;     // Alu: the source is the immediate
   bool acc = false;         // Alu: AL/AX/EAX/RAX forms (04/05, A8/A9)
+  bool load = false;        // MovMoffs: A0/A1 (the accumulator is written)
   u8 cc = 0;                // Jcc: condition
 };
 

@@ -151,8 +151,17 @@ class SequenceGen {
     const u8 w = sz == 1 ? 0 : 1;
     const unsigned imm_bytes = sz == 1 ? 1 : sz == 2 ? 2 : 4;
     switch (below(14)) {
-      case 0:  // MOV r/m, r and r, r/m
-        op(sz, {static_cast<u8>(0x88 | w | (coin() ? 2 : 0))}, reg(sz), rm_operand(sz));
+      case 0:  // MOV r/m, r and r, r/m; MOV between the accumulator and [moffs]
+        if (below(4) == 0) {
+          if (sz == 2) m_code.push_back(0x66);
+          if (sz == 8) m_code.push_back(0x48);
+          m_code.push_back(static_cast<u8>(0xa0 | w | (coin() ? 2 : 0)));
+          const u64 address = kDataGpa + below(kDataSize - 8);
+          for (unsigned i = 0; i < (m_m64 ? 8u : 4u); ++i)
+            m_code.push_back(static_cast<u8>(address >> (8 * i)));
+        } else {
+          op(sz, {static_cast<u8>(0x88 | w | (coin() ? 2 : 0))}, reg(sz), rm_operand(sz));
+        }
         break;
       case 1: {  // MOV r, imm
         const unsigned r = reg(sz);
@@ -409,7 +418,8 @@ TEST_CASE("jit: instruction forms", "[jit]") {
   CHECK(form_of({0x74, 0x02}).form == Form::Jcc);
   CHECK(form_of({0x0f, 0x82, 0, 0, 0, 0}).cc == 2);  // jb rel32
   CHECK(form_of({0xeb, 0x00}).form == Form::Jmp);
-  CHECK(form_of({0xc3}).form == Form::Generic);  // ret
+  CHECK(form_of({0xa1, 0, 0, 2, 0}, CodeSize::k32).load);  // mov eax, [0x20000]
+  CHECK(form_of({0xc3}).form == Form::Generic);            // ret
 }
 
 TEST_CASE("jit: flags are recorded only where something can observe them", "[jit]") {
