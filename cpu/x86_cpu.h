@@ -385,11 +385,10 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
     bool global = false;
   };
   static constexpr unsigned kTlbSize = 512;
-  // Folding higher page-number bits into the index keeps pages a power-of-two apart (code at
-  // 1 MiB, a stack at 9 MiB) from evicting each other.
+  // Direct-mapped by the low page-number bits, as compiled code computes it inline
+  // (cpu/jit/block_compiler_forms.cpp).
   static unsigned tlb_index(u64 linear) {
-    const u64 vpn = linear >> 12;
-    return static_cast<unsigned>((vpn ^ (vpn >> 9) ^ (vpn >> 18)) % kTlbSize);
+    return static_cast<unsigned>((linear >> 12) % kTlbSize);
   }
 
   template <typename T>
@@ -397,7 +396,12 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
     return (linear & kPageMask) <= kPageSize - sizeof(T);
   }
   TlbEntry* tlb_fill(u64 linear, Access access, unsigned key);
-  static u64 tlb_tag(u64 linear, unsigned key) { return (linear & ~kPageMask) | key; }
+  // The page and the access key (bits 4-5, so that compiled code can compare an address whose
+  // low bits must be zero for alignment with the tag in one step).
+  static constexpr unsigned kTlbKeyShift = 4;
+  static u64 tlb_tag(u64 linear, unsigned key) {
+    return (linear & ~kPageMask) | (u64{key} << kTlbKeyShift);
+  }
   TlbEntry& tlb_slot(Access access, u64 linear) {
     return m_tlb[static_cast<unsigned>(access)][tlb_index(linear)];
   }

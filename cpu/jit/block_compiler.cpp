@@ -25,10 +25,6 @@ namespace {
 
 constexpr unsigned kCode16 = 0, kCode64 = 2;
 
-bool byte_high(const Insn& insn, unsigned r, unsigned size) {
-  return size == 1 && !(insn.prefixes & pfx::kRex) && r >= 4 && r < 8;
-}
-
 }  // namespace
 
 BlockCompiler::BlockCompiler(u8* buffer, size_t size, const CpuLayout& layout,
@@ -50,11 +46,6 @@ Xbyak::Address BlockCompiler::cpu_field(i32 offset, unsigned size) {
     default:
       return qword[rbx + offset];
   }
-}
-
-Xbyak::Address BlockCompiler::gpr(unsigned r, unsigned size, const Insn& insn) {
-  if (byte_high(insn, r, size)) return cpu_field(m_layout.gpr + 8 * static_cast<i32>(r - 4) + 1, 1);
-  return cpu_field(m_layout.gpr + 8 * static_cast<i32>(r), size);
 }
 
 void BlockCompiler::rip_at(const Reg64& out, u64 offset) {
@@ -79,9 +70,11 @@ void BlockCompiler::unflush(const Pending& p) {
 }
 
 void BlockCompiler::load_access_key() {
-  // X86Cpu::access_key(): user (1) at CPL 3; SMAP with EFLAGS.AC gives 2; otherwise 0.
+  // X86Cpu::access_key(): user (1) at CPL 3; SMAP with EFLAGS.AC gives 2; otherwise 0; kept
+  // where X86Cpu::tlb_tag() puts it.
+  const unsigned shift = m_layout.tlb_key_shift;
   Label done;
-  mov(r13d, 1);
+  mov(r13d, X86Cpu::kKeyUser << shift);
   cmp(cpu_field(m_layout.cpl, 1), 3);
   je(done);
   xor_(r13d, r13d);
@@ -89,17 +82,19 @@ void BlockCompiler::load_access_key() {
   jz(done);
   test(cpu_field(m_layout.rflags, 4), static_cast<u32>(flag::AC));
   jz(done);
-  mov(r13d, 2);
+  mov(r13d, X86Cpu::kKeySupervisorAc << shift);
   L(done);
 }
 
 void BlockCompiler::return_block() {
+  write_back(m_dirty);
   mov(rax, reinterpret_cast<u64>(&m_block));
   jmp(m_runtime.epilogue, T_NEAR);
 }
 
 void BlockCompiler::exit_to_rax(unsigned slot, u64 extra_cycles) {
   Label stop, miss;
+  write_back(m_dirty);
   mov(cpu_field(m_layout.rip, 8), rax);
   flush(extra_cycles);
   mov(rcx, cpu_field(m_layout.total_cycles, 8));
@@ -125,6 +120,7 @@ void BlockCompiler::compile() {
   m_forms.clear();
   for (const Insn& insn : insns) m_forms.push_back(classify(insn));
   m_live = flags_live_after(insns, m_forms);
+  choose_cached_registers();
   m_offsets.clear();
   u32 offset = 0;
   for (const Insn& insn : insns) {
@@ -148,6 +144,7 @@ void BlockCompiler::compile() {
   emit_flat_check(m_segments_after[0], not_run);
   mov(r14, cpu_field(m_layout.rip, 8));
   load_access_key();
+  reload_cache();
   for (size_t k = 0; k < insns.size(); ++k) emit_insn(k);
   // Falling off the end (the last instruction did not transfer control).
   const Form last = m_forms.back().form;
@@ -208,6 +205,7 @@ void BlockCompiler::emit_insn(size_t k) {
 void BlockCompiler::emit_generic(size_t k, bool last) {
   const Insn& insn = m_block.insns[k];
   flush();
+  sync_registers();
   rip_at(rax, m_offsets[k]);
   mov(cpu_field(m_layout.rip, 8), rax);
   rip_at(rax, m_offsets[k + 1]);
@@ -217,6 +215,7 @@ void BlockCompiler::emit_generic(size_t k, bool last) {
   mov(rsi, reinterpret_cast<u64>(&insn));
   mov(rax, reinterpret_cast<u64>(insn.handler));
   call(rax);
+  reload_cache();  // the handler may have written any register (and the call clobbers r8-r11)
   Label& fault = new_label();
   Label& diverged = new_label();
   mov(ecx, cpu_field(m_layout.extra_cycles, 4));
@@ -246,12 +245,14 @@ void BlockCompiler::emit_generic(size_t k, bool last) {
       Label& not_flat = new_label();
       emit_flat_check(m_segments_after[k + 1], not_flat);
       m_cold.push_back([this, &not_flat]() {
+        m_dirty = 0;
         L(not_flat);
         return_block();
       });
     }
   }
   m_cold.push_back([this, &fault, &diverged]() {
+    m_dirty = 0;
     L(diverged);
     exit_to_rax(0);
     L(fault);
@@ -285,6 +286,11 @@ void BlockCompiler::emit_flat_check(unsigned mask, const Label& fail) {
     const i32 at = m_layout.seg + m_layout.seg_stride * static_cast<i32>(seg);
     cmp(cpu_field(at + m_layout.seg_limit, 4), static_cast<u32>(0xffffffff));
     jne(fail, T_NEAR);
+    // Base 0 as well (FS and GS bases are added per access, for thread and per-CPU data).
+    if (seg != kFs && seg != kGs) {
+      cmp(cpu_field(at + m_layout.seg_base, 4), 0);
+      jne(fail, T_NEAR);
+    }
     movzx(ecx, cpu_field(at + m_layout.seg_attr, 2));
     and_(ecx, kKind);
     cmp(ecx, static_cast<u32>(attr::P | attr::kWritable));
@@ -300,8 +306,10 @@ void BlockCompiler::emit_slow_path(size_t k, Label& slow, Label& resume) {
   after.cycles += m_block.insns[k].cycles;
   after.retired += 1;
   const bool last = k + 1 == m_block.insns.size();
-  m_cold.push_back([this, k, before, after, last, &slow, &resume]() {
+  const u16 dirty = m_dirty;  // registers the handler must find in the register file
+  m_cold.push_back([this, k, before, after, last, dirty, &slow, &resume]() {
     L(slow);
+    m_dirty = dirty;
     m_pending = before;
     emit_generic(k, last);
     unflush(after);

@@ -3,13 +3,15 @@
 // Register use in generated code: rbx = the X86Cpu, r12 = the block that chained here (returned
 // when this block cannot run before the cycle limit), r13 = the current access key
 // (X86Cpu::access_key()), r14 = RIP at block entry (blocks are cached by physical address, so
-// their linear RIP is only known at run time), r15b = a carry flag kept for INC/DEC. rax, rcx,
-// rdx, rsi, rdi are scratch. Guest registers and lazy flags stay in the X86Cpu.
+// their linear RIP is only known at run time), r15b = a carry flag kept for INC/DEC, rbp and
+// r8-r11 = the block's most used guest registers. rax, rcx, rdx, rsi, rdi are scratch. Lazy
+// flags stay in the X86Cpu.
 #pragma once
 
 #define XBYAK_NO_OP_NAMES
 #include <xbyak/xbyak.h>
 
+#include <array>
 #include <deque>
 #include <functional>
 #include <vector>
@@ -43,9 +45,17 @@ class BlockCompiler : public Xbyak::CodeGenerator {
     u64 retired = 0;
   };
 
-  // Guest state addressing.
-  Xbyak::Address gpr(unsigned r, unsigned size, const Insn& insn);
   Xbyak::Address cpu_field(i32 offset, unsigned size);
+
+  // Guest registers cached in host registers (block_compiler_regs.cpp).
+  void choose_cached_registers();
+  const Xbyak::Reg64* cached(unsigned r) const;
+  void reload_cache();         // every host copy <- the X86Cpu's register file
+  void write_back(u16 dirty);  // the register file <- the host copies in `dirty`
+  void sync_registers();       // write_back(m_dirty) on the main path; nothing is dirty after
+  void load_reg(const Xbyak::Reg64& dst, unsigned r, unsigned size, const Insn& insn);
+  void store_reg(const Xbyak::Reg64& src, unsigned r, unsigned size, const Insn& insn);
+  const Xbyak::Reg64& address_reg(unsigned r, const Xbyak::Reg64& scratch);
 
   // Per-instruction emitters.
   void emit_insn(size_t k);
@@ -98,7 +108,9 @@ class BlockCompiler : public Xbyak::CodeGenerator {
   std::vector<u32> m_offsets;        // byte offset of each instruction from the block start
   std::vector<u8> m_segments_after;  // [k]: segments inline accesses use from instruction k on
   Pending m_pending;
-  bool m_host_flags_valid = false;  // host flags equal the last inline ALU/shift's guest flags
+  std::array<int, 16> m_cache_slot{};  // guest register -> host cache register, or -1
+  u16 m_dirty = 0;                     // guest registers whose host copy is newer
+  bool m_host_flags_valid = false;     // host flags equal the last inline ALU/shift's guest flags
   FormInfo m_host_flags_form;
   bool m_carry_in_r15 = false;
   // Out-of-line paths, emitted after the body (a deque: emitting one may queue another).

@@ -55,8 +55,10 @@ void BlockCompiler::emit_effective_address(const Insn& insn) {
   const bool a32 = insn.adsize == 4;
   const size_t disp = static_cast<size_t>(static_cast<i64>(insn.disp));
   if (moffs) {
-    mov(rax, insn.imm);
-    if (a32) mov(eax, eax);
+    if (a32 || insn.adsize == 2)
+      mov(eax, static_cast<u32>(insn.imm));
+    else
+      mov(rax, insn.imm);
   } else if (insn.base == kRipBase) {
     rip_at(rax, m_offsets[&insn - m_block.insns.data() + 1]);
     if (a32)
@@ -64,18 +66,14 @@ void BlockCompiler::emit_effective_address(const Insn& insn) {
     else
       lea(rax, ptr[rax + disp]);
   } else if (insn.base == kNoReg && insn.index == kNoReg) {
-    mov(rax, static_cast<u64>(static_cast<i64>(insn.disp)));
-    if (a32) mov(eax, eax);
+    if (a32 || insn.adsize == 2)
+      mov(eax, static_cast<u32>(insn.disp));
+    else
+      mov(rax, static_cast<u64>(static_cast<i64>(insn.disp)));
   } else {
     Xbyak::RegExp address(disp);
-    if (insn.base != kNoReg) {
-      mov(rax, cpu_field(m_layout.gpr + 8 * insn.base, 8));
-      address = address + rax;
-    }
-    if (insn.index != kNoReg) {
-      mov(rcx, cpu_field(m_layout.gpr + 8 * insn.index, 8));
-      address = address + rcx * (1 << insn.scale);
-    }
+    if (insn.base != kNoReg) address = address + address_reg(insn.base, rax);
+    if (insn.index != kNoReg) address = address + address_reg(insn.index, rcx) * (1 << insn.scale);
     if (a32)
       lea(eax, ptr[address]);
     else
@@ -88,8 +86,9 @@ void BlockCompiler::emit_host_address(const Insn& insn, unsigned size, bool writ
                                       const Label& slow) {
   emit_effective_address(insn);
   const i32 seg = m_layout.seg + m_layout.seg_stride * insn.seg;
+  const bool fs_gs = insn.seg == kFs || insn.seg == kGs;
   if (m_code_size == kCode64) {
-    if (insn.seg == kFs || insn.seg == kGs) add(rax, cpu_field(seg + m_layout.seg_base, 8));
+    if (fs_gs) add(rax, cpu_field(seg + m_layout.seg_base, 8));
     // Canonical (SDM Vol. 3A 3.3.7.1): bits 63:47 all equal. An aligned access stays in its page.
     mov(rcx, rax);
     sar(rcx, 47);
@@ -97,36 +96,34 @@ void BlockCompiler::emit_host_address(const Insn& insn, unsigned size, bool writ
     cmp(rcx, 1);
     ja(slow, T_NEAR);
   } else {
-    // The segment is flat (checked on entry and after every handler call: emit_flat_check);
-    // as in X86Cpu::linearize() an access must not wrap past 4 GiB.
-    if (size > 1) {
+    // The segment is flat with base 0 (checked on entry and after every handler call:
+    // emit_flat_check); as in X86Cpu::linearize() an access must not wrap past 4 GiB.
+    const bool constant = insn.base == kNoReg && insn.index == kNoReg;
+    const u64 last = static_cast<u32>(insn.disp) + u64{size - 1};
+    if (size > 1 && !(constant && !fs_gs && last <= 0xffffffffu)) {
       cmp(eax, static_cast<u32>(0xffffffffu - (size - 1)));
       ja(slow, T_NEAR);
     }
-    add(eax, cpu_field(seg + m_layout.seg_base, 4));
+    if (fs_gs) add(eax, cpu_field(seg + m_layout.seg_base, 4));
   }
-  // Misaligned accesses (alignment check, page crossing) take the handler's path.
-  if (size > 1) {
-    test(al, size - 1);
-    jnz(slow, T_NEAR);
-  }
-  // TLB lookup (X86Cpu::tlb_index, tlb_tag): a hit with a host pointer is RAM.
-  mov(rcx, rax);
-  shr(rcx, 12);
-  mov(rsi, rcx);
-  shr(rsi, 9);
-  xor_(rsi, rcx);
-  shr(rcx, 18);
-  xor_(rcx, rsi);
+  // TLB lookup (X86Cpu::tlb_index, tlb_tag): the page, the access key and the alignment bits
+  // (which must be zero: misaligned accesses, page crossings and #AC take the handler's path)
+  // against the tag; a hit with a host pointer is RAM.
+  mov(ecx, eax);
+  shr(ecx, 12);
   and_(ecx, m_layout.tlb_entries - 1);
-  imul(ecx, ecx, m_layout.tlb_entry_size);
+  if (m_layout.tlb_entry_size == 40) {
+    lea(rcx, ptr[rcx + rcx * 4]);
+  } else {
+    imul(ecx, ecx, m_layout.tlb_entry_size / 8);
+  }
   const i32 table = m_layout.tlb + (write ? m_layout.tlb_kind_stride : 0);
   mov(rsi, rax);
-  and_(rsi, ~static_cast<i32>(kPageMask));
+  and_(rsi, ~static_cast<i32>(kPageMask) | static_cast<i32>(size - 1));
   or_(rsi, r13);
-  cmp(rsi, qword[rbx + rcx + table + m_layout.tlb_tag]);
+  cmp(rsi, qword[rbx + rcx * 8 + table + m_layout.tlb_tag]);
   jne(slow, T_NEAR);
-  mov(rdx, qword[rbx + rcx + table + m_layout.tlb_host]);
+  mov(rdx, qword[rbx + rcx * 8 + table + m_layout.tlb_host]);
   test(rdx, rdx);
   jz(slow, T_NEAR);
   and_(eax, static_cast<u32>(kPageMask));
@@ -136,13 +133,11 @@ void BlockCompiler::emit_host_address(const Insn& insn, unsigned size, bool writ
 // --- operands --------------------------------------------------------------------------------
 
 void BlockCompiler::load_operand(const Reg64& dst, const Insn& insn, unsigned size, bool use_rm) {
-  const bool mem = use_rm && insn.has_mem();
-  const unsigned r = use_rm ? insn.rm : insn.reg;
-  const Xbyak::Address src = mem ? (size == 1   ? byte[rdx]
-                                    : size == 2 ? word[rdx]
-                                    : size == 4 ? dword[rdx]
-                                                : qword[rdx])
-                                 : gpr(r, size, insn);
+  if (!(use_rm && insn.has_mem())) return load_reg(dst, use_rm ? insn.rm : insn.reg, size, insn);
+  const Xbyak::Address src = size == 1   ? byte[rdx]
+                             : size == 2 ? word[rdx]
+                             : size == 4 ? dword[rdx]
+                                         : qword[rdx];
   if (size <= 2)
     movzx(dst.cvt32(), src);
   else if (size == 4)
@@ -152,27 +147,15 @@ void BlockCompiler::load_operand(const Reg64& dst, const Insn& insn, unsigned si
 }
 
 void BlockCompiler::store_operand(const Reg64& src, const Insn& insn, unsigned size, bool use_rm) {
-  const bool mem = use_rm && insn.has_mem();
-  const unsigned r = use_rm ? insn.rm : insn.reg;
-  if (mem) {
-    if (size == 1)
-      mov(byte[rdx], src.cvt8());
-    else if (size == 2)
-      mov(word[rdx], src.cvt16());
-    else if (size == 4)
-      mov(dword[rdx], src.cvt32());
-    else
-      mov(qword[rdx], src);
-    return;
-  }
-  // Register writes: 8 and 16 bits merge, 32 bits zero-extend (SDM Vol. 1 3.4.1.1); `src`
-  // always holds the zero-extended value.
+  if (!(use_rm && insn.has_mem())) return store_reg(src, use_rm ? insn.rm : insn.reg, size, insn);
   if (size == 1)
-    mov(gpr(r, 1, insn), src.cvt8());
+    mov(byte[rdx], src.cvt8());
   else if (size == 2)
-    mov(gpr(r, 2, insn), src.cvt16());
+    mov(word[rdx], src.cvt16());
+  else if (size == 4)
+    mov(dword[rdx], src.cvt32());
   else
-    mov(gpr(r, 8, insn), src);
+    mov(qword[rdx], src);
 }
 
 void BlockCompiler::store_flag_operands(FlagOp op, const Reg64& dst, const Reg64& src) {
@@ -261,11 +244,9 @@ void BlockCompiler::emit_mov_moffs(size_t k) {
       mov(eax, mem);
     else
       mov(rax, mem);
-    mov(cpu_field(m_layout.gpr, size == 4 ? 8 : size), size == 1   ? static_cast<Xbyak::Reg>(al)
-                                                       : size == 2 ? static_cast<Xbyak::Reg>(ax)
-                                                                   : static_cast<Xbyak::Reg>(rax));
+    store_reg(rax, kRax, size, insn);
   } else {
-    mov(rax, cpu_field(m_layout.gpr, 8));
+    load_reg(rax, kRax, size, insn);
     mov(mem, size == 1   ? static_cast<Xbyak::Reg>(al)
              : size == 2 ? static_cast<Xbyak::Reg>(ax)
              : size == 4 ? static_cast<Xbyak::Reg>(eax)
@@ -291,17 +272,10 @@ void BlockCompiler::emit_alu(size_t k) {
     emit_slow_path(k, slow, resume);
   }
   // Destination value -> rax.
-  if (f.acc) {
-    if (size <= 2)
-      movzx(eax, size == 1 ? static_cast<Xbyak::Address>(cpu_field(m_layout.gpr, 1))
-                           : cpu_field(m_layout.gpr, 2));
-    else if (size == 4)
-      mov(eax, cpu_field(m_layout.gpr, 4));
-    else
-      mov(rax, cpu_field(m_layout.gpr, 8));
-  } else {
+  if (f.acc)
+    load_reg(rax, kRax, size, insn);
+  else
     load_operand(rax, insn, size, dst_is_rm);
-  }
   // Source value -> rcx.
   if (f.imm_src) {
     const u64 value = insn.imm & mask_of(size);
@@ -347,16 +321,10 @@ void BlockCompiler::emit_alu(size_t k) {
   const bool next_is_inc_dec = !is_last(k) && m_forms[k + 1].form == Form::IncDec;
   if (next_is_inc_dec && !mem) setc(r15b);
   if (writes) {
-    if (f.acc) {
-      if (size == 1)
-        mov(cpu_field(m_layout.gpr, 1), al);
-      else if (size == 2)
-        mov(cpu_field(m_layout.gpr, 2), ax);
-      else
-        mov(cpu_field(m_layout.gpr, 8), rax);
-    } else {
+    if (f.acc)
+      store_reg(rax, kRax, size, insn);
+    else
       store_operand(rax, insn, size, dst_is_rm);
-    }
   }
   if (live) store_flag_result(op, size, rax, false);
   L(resume);
@@ -377,10 +345,12 @@ void BlockCompiler::emit_inc_dec(size_t k) {
   const bool live = m_live[k];
   // INC/DEC keep CF (SDM Vol. 2A INC): the recorded carry-in is the current CF.
   if (live && !m_carry_in_r15) {
+    sync_registers();  // the call clobbers r8-r11
     mov(rdi, rbx);
     mov(rax, reinterpret_cast<u64>(m_runtime.carry));
     call(rax);
     mov(r15b, al);
+    reload_cache();
   }
   Label& slow = new_label();
   Label& resume = new_label();
@@ -473,6 +443,7 @@ void BlockCompiler::emit_jcc(size_t k) {
   if (m_host_flags_valid && host_flags_serve(m_host_flags_form, f.cc)) {
     jump_if(f.cc, taken);
   } else {
+    sync_registers();  // the call clobbers r8-r11; only exits follow
     mov(rdi, rbx);
     mov(esi, f.cc);
     mov(rax, reinterpret_cast<u64>(m_runtime.cond));

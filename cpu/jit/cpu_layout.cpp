@@ -44,6 +44,7 @@ jit::CpuLayout X86Cpu::jit_layout() const {
   l.tlb_tag = static_cast<i32>(offsetof(TlbEntry, tag));
   l.tlb_host = static_cast<i32>(offsetof(TlbEntry, host));
   l.tlb_entries = kTlbSize;
+  l.tlb_key_shift = kTlbKeyShift;
   return l;
 }
 

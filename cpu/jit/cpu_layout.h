@@ -37,6 +37,7 @@ struct CpuLayout {
   i32 tlb_tag = 0;  // within an entry
   i32 tlb_host = 0;
   u32 tlb_entries = 0;
+  unsigned tlb_key_shift = 0;
 };
 
 }  // namespace glasspc::jit
