@@ -144,7 +144,6 @@ void BlockCompiler::compile() {
   emit_flat_check(m_segments_after[0], not_run);
   mov(r14, cpu_field(m_layout.rip, 8));
   load_access_key();
-  reload_cache();
   for (size_t k = 0; k < insns.size(); ++k) emit_insn(k);
   // Falling off the end (the last instruction did not transfer control).
   const Form last = m_forms.back().form;
@@ -215,7 +214,7 @@ void BlockCompiler::emit_generic(size_t k, bool last) {
   mov(rsi, reinterpret_cast<u64>(&insn));
   mov(rax, reinterpret_cast<u64>(insn.handler));
   call(rax);
-  reload_cache();  // the handler may have written any register (and the call clobbers r8-r11)
+  forget_cache();  // the handler may have written any register (and the call clobbers r8-r11)
   Label& fault = new_label();
   Label& diverged = new_label();
   mov(ecx, cpu_field(m_layout.extra_cycles, 4));
@@ -245,14 +244,14 @@ void BlockCompiler::emit_generic(size_t k, bool last) {
       Label& not_flat = new_label();
       emit_flat_check(m_segments_after[k + 1], not_flat);
       m_cold.push_back([this, &not_flat]() {
-        m_dirty = 0;
+        forget_cache();
         L(not_flat);
         return_block();
       });
     }
   }
   m_cold.push_back([this, &fault, &diverged]() {
-    m_dirty = 0;
+    forget_cache();
     L(diverged);
     exit_to_rax(0);
     L(fault);
@@ -298,24 +297,33 @@ void BlockCompiler::emit_flat_check(unsigned mask, const Label& fail) {
   }
 }
 
-void BlockCompiler::emit_slow_path(size_t k, Label& slow, Label& resume) {
+BlockCompiler::SlowPath& BlockCompiler::begin_slow_path(size_t k) {
   // The counters of earlier instructions are flushed before the handler runs; the inline path
   // keeps them (and this instruction's) pending, so the cold path takes them back afterwards.
+  SlowPath& path = m_slow_paths.emplace_back();
   const Pending before = m_pending;
   Pending after = before;
   after.cycles += m_block.insns[k].cycles;
   after.retired += 1;
   const bool last = k + 1 == m_block.insns.size();
-  const u16 dirty = m_dirty;  // registers the handler must find in the register file
-  m_cold.push_back([this, k, before, after, last, dirty, &slow, &resume]() {
-    L(slow);
-    m_dirty = dirty;
+  const u16 loaded = m_loaded, dirty = m_dirty;
+  m_cold.push_back([this, k, before, after, last, loaded, dirty, &path]() {
+    L(path.slow);
+    m_loaded = loaded;
+    m_dirty = dirty;  // the handler must find these in the register file
     m_pending = before;
     emit_generic(k, last);
     unflush(after);
-    jmp(resume, T_NEAR);
+    load_cached(path.loaded_after);  // as the main path has them at the join
+    jmp(path.resume, T_NEAR);
     m_pending = {};
   });
+  return path;
+}
+
+void BlockCompiler::end_slow_path(SlowPath& path) {
+  L(path.resume);
+  path.loaded_after = m_loaded;
 }
 
 }  // namespace glasspc::jit

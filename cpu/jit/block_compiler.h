@@ -50,7 +50,9 @@ class BlockCompiler : public Xbyak::CodeGenerator {
   // Guest registers cached in host registers (block_compiler_regs.cpp).
   void choose_cached_registers();
   const Xbyak::Reg64* cached(unsigned r) const;
-  void reload_cache();         // every host copy <- the X86Cpu's register file
+  void forget_cache() { m_loaded = m_dirty = 0; }  // after a call: reload on next use
+  void ensure_loaded(unsigned g);
+  void load_cached(u16 set);   // host copies in `set` <- the X86Cpu's register file
   void write_back(u16 dirty);  // the register file <- the host copies in `dirty`
   void sync_registers();       // write_back(m_dirty) on the main path; nothing is dirty after
   void load_reg(const Xbyak::Reg64& dst, unsigned r, unsigned size, const Insn& insn);
@@ -77,8 +79,14 @@ class BlockCompiler : public Xbyak::CodeGenerator {
   bool inline_memory(size_t k) const;
   void emit_host_address(const Insn& insn, unsigned size, bool write, const Xbyak::Label& slow);
   void emit_mov_moffs(size_t k);
-  // The cold path of an inline instruction: the generic call, then back to `resume`.
-  void emit_slow_path(size_t k, Xbyak::Label& slow, Xbyak::Label& resume);
+  // The cold path of an inline instruction: the generic call, then back to the main path
+  // (end_slow_path marks where, with the host copies the main path has there).
+  struct SlowPath {
+    Xbyak::Label slow, resume;
+    u16 loaded_after = 0;
+  };
+  SlowPath& begin_slow_path(size_t k);
+  void end_slow_path(SlowPath& path);
   bool is_last(size_t k) const { return k + 1 == m_block.insns.size(); }
 
   // Operand loads and stores through rax/rcx (zero-extended to 64 bits).
@@ -109,8 +117,10 @@ class BlockCompiler : public Xbyak::CodeGenerator {
   std::vector<u8> m_segments_after;  // [k]: segments inline accesses use from instruction k on
   Pending m_pending;
   std::array<int, 16> m_cache_slot{};  // guest register -> host cache register, or -1
-  u16 m_dirty = 0;                     // guest registers whose host copy is newer
-  bool m_host_flags_valid = false;     // host flags equal the last inline ALU/shift's guest flags
+  u16 m_loaded = 0;                    // guest registers whose host copy is valid
+  u16 m_dirty = 0;                     // ... and newer than the register file
+  std::deque<SlowPath> m_slow_paths;
+  bool m_host_flags_valid = false;  // host flags equal the last inline ALU/shift's guest flags
   FormInfo m_host_flags_form;
   bool m_carry_in_r15 = false;
   // Out-of-line paths, emitted after the body (a deque: emitting one may queue another).

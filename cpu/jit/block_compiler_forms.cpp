@@ -111,6 +111,9 @@ void BlockCompiler::emit_host_address(const Insn& insn, unsigned size, bool writ
   // against the tag; a hit with a host pointer is RAM.
   mov(ecx, eax);
   shr(ecx, 12);
+  mov(esi, ecx);
+  shr(esi, 9);
+  xor_(ecx, esi);
   and_(ecx, m_layout.tlb_entries - 1);
   if (m_layout.tlb_entry_size == 40) {
     lea(rcx, ptr[rcx + rcx * 4]);
@@ -197,11 +200,10 @@ void BlockCompiler::emit_mov(size_t k) {
   const Insn& insn = m_block.insns[k];
   const FormInfo& f = m_forms[k];
   const unsigned size = f.size;
-  Label& slow = new_label();
-  Label& resume = new_label();
+  SlowPath* path = nullptr;
   if (insn.has_mem()) {
-    emit_host_address(insn, size, f.form != Form::MovRRm, slow);
-    emit_slow_path(k, slow, resume);
+    path = &begin_slow_path(k);
+    emit_host_address(insn, size, f.form != Form::MovRRm, path->slow);
   }
   switch (f.form) {
     case Form::MovRmR:
@@ -222,17 +224,15 @@ void BlockCompiler::emit_mov(size_t k) {
       break;
     }
   }
-  L(resume);
+  if (path) end_slow_path(*path);
 }
 
 void BlockCompiler::emit_mov_moffs(size_t k) {
   const Insn& insn = m_block.insns[k];
   const FormInfo& f = m_forms[k];
   const unsigned size = f.size;
-  Label& slow = new_label();
-  Label& resume = new_label();
-  emit_host_address(insn, size, !f.load, slow);
-  emit_slow_path(k, slow, resume);
+  SlowPath& path = begin_slow_path(k);
+  emit_host_address(insn, size, !f.load, path.slow);
   const Xbyak::Address mem = size == 1   ? byte[rdx]
                              : size == 2 ? word[rdx]
                              : size == 4 ? dword[rdx]
@@ -252,7 +252,7 @@ void BlockCompiler::emit_mov_moffs(size_t k) {
              : size == 4 ? static_cast<Xbyak::Reg>(eax)
                          : static_cast<Xbyak::Reg>(rax));
   }
-  L(resume);
+  end_slow_path(path);
 }
 
 // --- ALU ---------------------------------------------------------------------------------------
@@ -265,11 +265,10 @@ void BlockCompiler::emit_alu(size_t k) {
   const bool mem = insn.has_mem();
   // The destination is the r/m operand unless the reg field or the accumulator is.
   const bool dst_is_rm = !f.reg_is_dst && !f.acc;
-  Label& slow = new_label();
-  Label& resume = new_label();
+  SlowPath* path = nullptr;
   if (mem) {
-    emit_host_address(insn, size, writes && dst_is_rm, slow);
-    emit_slow_path(k, slow, resume);
+    path = &begin_slow_path(k);
+    emit_host_address(insn, size, writes && dst_is_rm, path->slow);
   }
   // Destination value -> rax.
   if (f.acc)
@@ -327,7 +326,7 @@ void BlockCompiler::emit_alu(size_t k) {
       store_operand(rax, insn, size, dst_is_rm);
   }
   if (live) store_flag_result(op, size, rax, false);
-  L(resume);
+  if (path) end_slow_path(*path);
   if (!mem) {
     m_host_flags_valid = true;
     m_host_flags_form = f;
@@ -350,13 +349,12 @@ void BlockCompiler::emit_inc_dec(size_t k) {
     mov(rax, reinterpret_cast<u64>(m_runtime.carry));
     call(rax);
     mov(r15b, al);
-    reload_cache();
+    forget_cache();
   }
-  Label& slow = new_label();
-  Label& resume = new_label();
+  SlowPath* path = nullptr;
   if (mem) {
-    emit_host_address(insn, size, true, slow);
-    emit_slow_path(k, slow, resume);
+    path = &begin_slow_path(k);
+    emit_host_address(insn, size, true, path->slow);
   }
   load_operand(rax, insn, size, true);
   const FlagOp op = f.dec ? FlagOp::Dec : FlagOp::Inc;
@@ -371,7 +369,7 @@ void BlockCompiler::emit_inc_dec(size_t k) {
     inc(a);
   store_operand(rax, insn, size, true);
   if (live) store_flag_result(op, size, rax, true);
-  L(resume);
+  if (path) end_slow_path(*path);
   if (mem) {
     m_carry_in_r15 = false;
   } else {
@@ -390,11 +388,10 @@ void BlockCompiler::emit_shift(size_t k) {
   const unsigned size = f.size;
   const bool mem = insn.has_mem();
   const bool live = m_live[k] && f.form == Form::Shift;
-  Label& slow = new_label();
-  Label& resume = new_label();
+  SlowPath* path = nullptr;
   if (mem) {
-    emit_host_address(insn, size, true, slow);
-    emit_slow_path(k, slow, resume);
+    path = &begin_slow_path(k);
+    emit_host_address(insn, size, true, path->slow);
   }
   load_operand(rax, insn, size, true);
   const FlagOp op = f.shift == 5 ? FlagOp::Shr : f.shift == 7 ? FlagOp::Sar : FlagOp::Shl;
@@ -425,7 +422,7 @@ void BlockCompiler::emit_shift(size_t k) {
   if (next_is_inc_dec && exact_cf && !mem) setc(r15b);
   store_operand(rax, insn, size, true);
   if (live) store_flag_result(op, size, rax, false);
-  L(resume);
+  if (path) end_slow_path(*path);
   if (!mem && f.form == Form::Shift) {
     m_host_flags_valid = true;
     m_host_flags_form = f;

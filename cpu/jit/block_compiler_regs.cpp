@@ -4,8 +4,9 @@
 // dependent instructions does not go through memory (a store-to-load forwarding round trip per
 // instruction). The X86Cpu's register file stays the architectural copy: it is brought up to
 // date (write_back) before anything that can read it — a handler call, a helper call, a fault,
-// leaving the block — and the host copies are reloaded (reload_cache) after anything that can
-// change it. Which copies are newer than memory is tracked while emitting (m_dirty).
+// leaving the block — and a host copy is loaded on its first use, again after anything that can
+// change the register file. Which copies are valid (m_loaded) and newer than the register file
+// (m_dirty) is tracked while emitting.
 #include "cpu/jit/block_compiler.h"
 
 namespace glasspc::jit {
@@ -26,7 +27,7 @@ bool byte_high(const Insn& insn, unsigned r, unsigned size) {
 
 void BlockCompiler::choose_cached_registers() {
   m_cache_slot.fill(-1);
-  m_dirty = 0;
+  forget_cache();
   std::array<unsigned, 16> uses{};
   auto use = [&](unsigned r, unsigned size, const Insn& insn) {
     if (r >= 16) return;
@@ -71,9 +72,16 @@ const Reg64* BlockCompiler::cached(unsigned r) const {
   return r < 16 && m_cache_slot[r] >= 0 ? &kCacheRegs[m_cache_slot[r]] : nullptr;
 }
 
-void BlockCompiler::reload_cache() {
+void BlockCompiler::ensure_loaded(unsigned g) {
+  const u16 bit = static_cast<u16>(1u << g);
+  if (m_loaded & bit) return;
+  load_cached(bit);
+  m_loaded |= bit;
+}
+
+void BlockCompiler::load_cached(u16 set) {
   for (unsigned r = 0; r < 16; ++r) {
-    if (const Reg64* h = cached(r)) mov(*h, cpu_field(m_layout.gpr + 8 * static_cast<i32>(r), 8));
+    if (set & (1u << r)) mov(*cached(r), cpu_field(m_layout.gpr + 8 * static_cast<i32>(r), 8));
   }
 }
 
@@ -103,6 +111,7 @@ void BlockCompiler::load_reg(const Reg64& dst, unsigned r, unsigned size, const 
       mov(dst, at);
     return;
   }
+  ensure_loaded(high ? r - 4 : r);
   if (high) {
     // movzx from AH-style registers exists only for the legacy four: go through the shift
     // (loads happen before an instruction's flag-setting operation).
@@ -138,13 +147,15 @@ void BlockCompiler::store_reg(const Reg64& src, unsigned r, unsigned size, const
       mov(cpu_field(at, 8), src);
     return;
   }
+  const u16 bit = static_cast<u16>(1u << g);
   if (high) {  // through memory: the host register has no second byte to write
-    if (m_dirty & (1u << g)) mov(cpu_field(at, 8), *h);
+    if (m_dirty & bit) mov(cpu_field(at, 8), *h);
     mov(cpu_field(at + 1, 1), src.cvt8());
-    mov(*h, cpu_field(at, 8));
-    m_dirty &= static_cast<u16>(~(1u << g));
+    m_loaded &= static_cast<u16>(~bit);
+    m_dirty &= static_cast<u16>(~bit);
     return;
   }
+  if (size <= 2) ensure_loaded(g);  // a partial write keeps the other bits
   if (size == 1)
     mov(h->cvt8(), src.cvt8());
   else if (size == 2)
@@ -153,12 +164,16 @@ void BlockCompiler::store_reg(const Reg64& src, unsigned r, unsigned size, const
     mov(h->cvt32(), src.cvt32());
   else
     mov(*h, src);
-  m_dirty |= static_cast<u16>(1u << g);
+  m_loaded |= bit;
+  m_dirty |= bit;
 }
 
 // The full 64-bit register, for addresses.
 const Reg64& BlockCompiler::address_reg(unsigned r, const Reg64& scratch) {
-  if (const Reg64* h = cached(r)) return *h;
+  if (const Reg64* h = cached(r)) {
+    ensure_loaded(r);
+    return *h;
+  }
   mov(scratch, cpu_field(m_layout.gpr + 8 * static_cast<i32>(r), 8));
   return scratch;
 }
