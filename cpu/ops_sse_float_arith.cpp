@@ -13,7 +13,110 @@ using BinaryFn = T (*)(T, T, fp::SseEnv&);
 template <typename T>
 using UnaryFn = T (*)(T, fp::SseEnv&);
 
-// op xmm1, xmm2/m128: every lane of the destination becomes f(dest lane, source lane).
+template <typename T>
+using FastBinaryFn = bool (*)(T, T, fp::Rounding, T&, bool&);
+template <typename T>
+using FastUnaryFn = bool (*)(T, fp::Rounding, T&, bool&);
+
+// ADD/SUB/MUL/DIV/SQRT first try the fast path of cpu/float/sse_fast.h on every lane. When it
+// takes them all, no lane can raise anything but PE, so neither an SseEnv nor the rule of
+// finish_fp() is needed: with PE masked (the usual MXCSR) the flag is ORed in and the result
+// written (SDM Vol. 1 11.5.2.3, 11.5.3). Any other case (a lane the fast path declines, or an
+// inexact result with PE unmasked, which is #XM) computes the instruction again completely
+// from the same operands; nothing has been written by then.
+constexpr u32 kMxcsrPrecisionMask = u32{fp::flag::kPrecision} << 7;  // PM, bit 12
+
+// Ends the fast path: true when it delivered the instruction.
+inline bool fast_commit(X86Cpu& c, bool all_fast, bool inexact) {
+  if (!all_fast) return false;
+  if (!inexact) return true;
+  if (!(c.s.mxcsr & kMxcsrPrecisionMask)) return false;
+  c.s.mxcsr |= fp::flag::kPrecision;
+  return true;
+}
+
+inline fp::Rounding mxcsr_rounding(const X86Cpu& c) {
+  return static_cast<fp::Rounding>((c.s.mxcsr >> 13) & 3);
+}
+
+// The packed shape with a fast path: `fast(dst lane, src lane, rc, out, inexact)` is the fast
+// path of `full(dst lane, src lane, env)`, which is the complete operation.
+template <typename T, typename Fast, typename Full>
+bool packed_fast(X86Cpu& c, const Insn& i, Fast fast, Full full) {
+  if (!sse_available(c)) return false;
+  Vec128 src;
+  if (!read_xmm_rm(c, i, src, true)) return false;
+  Vec128& dst = c.s.xmm[i.reg];
+  const fp::Rounding rc = mxcsr_rounding(c);
+  Vec128 r;
+  bool all_fast = true, inexact = false;
+  for (unsigned n = 0; n < kLanes<T>; ++n) {
+    T out{};
+    bool lane_inexact = false;
+    all_fast &= fast(lane<T>(dst, n), lane<T>(src, n), rc, out, lane_inexact);
+    inexact |= lane_inexact;
+    set_lane(r, n, out);
+  }
+  if (!fast_commit(c, all_fast, inexact)) {
+    fp::SseEnv env = sse_env(c);
+    for (unsigned n = 0; n < kLanes<T>; ++n) {
+      set_lane(r, n, full(lane<T>(dst, n), lane<T>(src, n), env));
+    }
+    if (!finish_fp(c, env)) return false;
+  }
+  dst = r;
+  return true;
+}
+
+// The scalar shape with a fast path: only the low lane changes.
+template <typename T, typename Fast, typename Full>
+bool scalar_fast(X86Cpu& c, const Insn& i, Fast fast, Full full) {
+  if (!sse_available(c)) return false;
+  T src;
+  if (!read_scalar(c, i, src)) return false;
+  const T dst = lane<T>(c.s.xmm[i.reg], 0);
+  T r{};
+  bool inexact = false;
+  const bool all_fast = fast(dst, src, mxcsr_rounding(c), r, inexact);
+  if (!fast_commit(c, all_fast, inexact)) {
+    fp::SseEnv env = sse_env(c);
+    r = full(dst, src, env);
+    if (!finish_fp(c, env)) return false;
+  }
+  set_lane(c.s.xmm[i.reg], 0, r);
+  return true;
+}
+
+// ADDPS..DIVSD: op xmm1, xmm2/m128 (every lane becomes f(dest lane, source lane)) or op xmm1,
+// xmm2/m32|m64 (the low lane only). `Fast` is the fast path of `F`.
+template <typename T, BinaryFn<T> F, FastBinaryFn<T> Fast>
+bool packed_arith(X86Cpu& c, const Insn& i) {
+  return packed_fast<T>(c, i, Fast, F);
+}
+
+template <typename T, BinaryFn<T> F, FastBinaryFn<T> Fast>
+bool scalar_arith(X86Cpu& c, const Insn& i) {
+  return scalar_fast<T>(c, i, Fast, F);
+}
+
+// SQRTPS/SQRTPD/SQRTSS/SQRTSD: the root of the source lane; the destination lane is not read.
+template <typename T, UnaryFn<T> F, FastUnaryFn<T> Fast>
+bool packed_sqrt(X86Cpu& c, const Insn& i) {
+  return packed_fast<T>(
+      c, i,
+      [](T, T s, fp::Rounding rc, T& out, bool& inexact) { return Fast(s, rc, out, inexact); },
+      [](T, T s, fp::SseEnv& env) { return F(s, env); });
+}
+
+template <typename T, UnaryFn<T> F, FastUnaryFn<T> Fast>
+bool scalar_sqrt(X86Cpu& c, const Insn& i) {
+  return scalar_fast<T>(
+      c, i,
+      [](T, T s, fp::Rounding rc, T& out, bool& inexact) { return Fast(s, rc, out, inexact); },
+      [](T, T s, fp::SseEnv& env) { return F(s, env); });
+}
+
+// MINPS/MAXPS and their PD/SS/SD forms: no fast path (they are compares, not arithmetic).
 template <typename T, BinaryFn<T> F>
 bool packed_binary(X86Cpu& c, const Insn& i) {
   return packed_fp(c, i, [](const Vec128& dst, const Vec128& src, fp::SseEnv& env) {
@@ -25,24 +128,9 @@ bool packed_binary(X86Cpu& c, const Insn& i) {
   });
 }
 
-// op xmm1, xmm2/m32|m64: only the low lane changes.
 template <typename T, BinaryFn<T> F>
 bool scalar_binary(X86Cpu& c, const Insn& i) {
   return scalar_fp<T>(c, i, [](T dst, T src, fp::SseEnv& env) { return F(dst, src, env); });
-}
-
-template <typename T, UnaryFn<T> F>
-bool packed_unary(X86Cpu& c, const Insn& i) {
-  return packed_fp(c, i, [](const Vec128&, const Vec128& src, fp::SseEnv& env) {
-    Vec128 r;
-    for (unsigned n = 0; n < kLanes<T>; ++n) set_lane(r, n, F(lane<T>(src, n), env));
-    return r;
-  });
-}
-
-template <typename T, UnaryFn<T> F>
-bool scalar_unary(X86Cpu& c, const Insn& i) {
-  return scalar_fp<T>(c, i, [](T, T src, fp::SseEnv& env) { return F(src, env); });
 }
 
 // RCPPS/RSQRTPS/RCPSS/RSQRTSS: approximations that raise no exceptions and ignore MXCSR
@@ -160,7 +248,7 @@ bool dot_product(X86Cpu& c, const Insn& i) {
   return true;
 }
 
-// One 0F row of the four columns PS, PD, SS, SD (SDM Vol. 2A Table A-3, rows 51 and 58-5F).
+// One 0F row of the four columns PS, PD, SS, SD (SDM Vol. 2A Table A-3, rows 58-5F).
 template <BinaryFn<F32> F32Op, BinaryFn<F64> F64Op>
 void set_binary_row(OpcodeTable& t, u8 opcode, u8 cycles) {
   set_sse(t, opcode, kPrefixNone, packed_binary<F32, F32Op>, opf::kModrm, cycles);
@@ -169,20 +257,35 @@ void set_binary_row(OpcodeTable& t, u8 opcode, u8 cycles) {
   set_sse(t, opcode, kPrefixF2, scalar_binary<F64, F64Op>, opf::kModrm, cycles);
 }
 
+// The same for an arithmetic row with a fast path.
+template <BinaryFn<F32> F32Op, BinaryFn<F64> F64Op, FastBinaryFn<F32> F32Fast,
+          FastBinaryFn<F64> F64Fast>
+void set_arith_row(OpcodeTable& t, u8 opcode, u8 cycles) {
+  set_sse(t, opcode, kPrefixNone, packed_arith<F32, F32Op, F32Fast>, opf::kModrm, cycles);
+  set_sse(t, opcode, kPrefix66, packed_arith<F64, F64Op, F64Fast>, opf::kModrm, cycles);
+  set_sse(t, opcode, kPrefixF3, scalar_arith<F32, F32Op, F32Fast>, opf::kModrm, cycles);
+  set_sse(t, opcode, kPrefixF2, scalar_arith<F64, F64Op, F64Fast>, opf::kModrm, cycles);
+}
+
 }  // namespace
 
 void register_arith(OpcodeTable& t) {
-  set_binary_row<fp::sse_add, fp::sse_add>(t, 0x58, 3);
-  set_binary_row<fp::sse_mul, fp::sse_mul>(t, 0x59, 4);
-  set_binary_row<fp::sse_sub, fp::sse_sub>(t, 0x5c, 3);
+  using fp::fast::add;
+  using fp::fast::div;
+  using fp::fast::mul;
+  using fp::fast::sub;
+  set_arith_row<fp::sse_add, fp::sse_add, add<F32>, add<F64>>(t, 0x58, 3);
+  set_arith_row<fp::sse_mul, fp::sse_mul, mul<F32>, mul<F64>>(t, 0x59, 4);
+  set_arith_row<fp::sse_sub, fp::sse_sub, sub<F32>, sub<F64>>(t, 0x5c, 3);
   set_binary_row<fp::sse_min, fp::sse_min>(t, 0x5d, 2);
-  set_binary_row<fp::sse_div, fp::sse_div>(t, 0x5e, 14);
+  set_arith_row<fp::sse_div, fp::sse_div, div<F32>, div<F64>>(t, 0x5e, 14);
   set_binary_row<fp::sse_max, fp::sse_max>(t, 0x5f, 2);
 
-  set_sse(t, 0x51, kPrefixNone, packed_unary<F32, fp::sse_sqrt>, opf::kModrm, 16);
-  set_sse(t, 0x51, kPrefix66, packed_unary<F64, fp::sse_sqrt>, opf::kModrm, 20);
-  set_sse(t, 0x51, kPrefixF3, scalar_unary<F32, fp::sse_sqrt>, opf::kModrm, 14);
-  set_sse(t, 0x51, kPrefixF2, scalar_unary<F64, fp::sse_sqrt>, opf::kModrm, 18);
+  using fp::fast::sqrt;
+  set_sse(t, 0x51, kPrefixNone, packed_sqrt<F32, fp::sse_sqrt, sqrt<F32>>, opf::kModrm, 16);
+  set_sse(t, 0x51, kPrefix66, packed_sqrt<F64, fp::sse_sqrt, sqrt<F64>>, opf::kModrm, 20);
+  set_sse(t, 0x51, kPrefixF3, scalar_sqrt<F32, fp::sse_sqrt, sqrt<F32>>, opf::kModrm, 14);
+  set_sse(t, 0x51, kPrefixF2, scalar_sqrt<F64, fp::sse_sqrt, sqrt<F64>>, opf::kModrm, 18);
 
   set_sse(t, 0x52, kPrefixNone, packed_approx<fp::sse_rsqrt>, opf::kModrm, 4);
   set_sse(t, 0x52, kPrefixF3, scalar_approx<fp::sse_rsqrt>, opf::kModrm, 4);

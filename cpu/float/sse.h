@@ -9,18 +9,36 @@
 
 namespace glasspc::fp {
 
-F32 sse_add(F32 a, F32 b, SseEnv& env);
-F32 sse_sub(F32 a, F32 b, SseEnv& env);
-F32 sse_mul(F32 a, F32 b, SseEnv& env);
-F32 sse_div(F32 a, F32 b, SseEnv& env);
-F32 sse_sqrt(F32 a, SseEnv& env);
+// ADD/SUB/MUL/DIV/SQRT are inline (sse_fast.h, included at the end of this header): a fast
+// path for normal operands and results, and the generic functions below for everything else.
+inline F32 sse_add(F32 a, F32 b, SseEnv& env);
+inline F32 sse_sub(F32 a, F32 b, SseEnv& env);
+inline F32 sse_mul(F32 a, F32 b, SseEnv& env);
+inline F32 sse_div(F32 a, F32 b, SseEnv& env);
+inline F32 sse_sqrt(F32 a, SseEnv& env);
+inline F64 sse_add(F64 a, F64 b, SseEnv& env);
+inline F64 sse_sub(F64 a, F64 b, SseEnv& env);
+inline F64 sse_mul(F64 a, F64 b, SseEnv& env);
+inline F64 sse_div(F64 a, F64 b, SseEnv& env);
+inline F64 sse_sqrt(F64 a, SseEnv& env);
+
+// The same operations for any operands, with every exception rule (sse_arith.cpp). Same
+// results and flags as the functions above; only slower on the common case.
+namespace generic {
+F32 add(F32 a, F32 b, SseEnv& env);
+F32 sub(F32 a, F32 b, SseEnv& env);
+F32 mul(F32 a, F32 b, SseEnv& env);
+F32 div(F32 a, F32 b, SseEnv& env);
+F32 sqrt(F32 a, SseEnv& env);
+F64 add(F64 a, F64 b, SseEnv& env);
+F64 sub(F64 a, F64 b, SseEnv& env);
+F64 mul(F64 a, F64 b, SseEnv& env);
+F64 div(F64 a, F64 b, SseEnv& env);
+F64 sqrt(F64 a, SseEnv& env);
+}  // namespace generic
+
 F32 sse_min(F32 a, F32 b, SseEnv& env);  // a = first (destination) source, b = second
 F32 sse_max(F32 a, F32 b, SseEnv& env);
-F64 sse_add(F64 a, F64 b, SseEnv& env);
-F64 sse_sub(F64 a, F64 b, SseEnv& env);
-F64 sse_mul(F64 a, F64 b, SseEnv& env);
-F64 sse_div(F64 a, F64 b, SseEnv& env);
-F64 sse_sqrt(F64 a, SseEnv& env);
 F64 sse_min(F64 a, F64 b, SseEnv& env);
 F64 sse_max(F64 a, F64 b, SseEnv& env);
 
@@ -58,3 +76,5 @@ void sse_dpps(const F32 a[4], const F32 b[4], u8 imm, SseEnv& env, F32 out[4]);
 void sse_dppd(const F64 a[2], const F64 b[2], u8 imm, SseEnv& env, F64 out[2]);
 
 }  // namespace glasspc::fp
+
+#include "cpu/float/sse_fast.h"  // IWYU pragma: export

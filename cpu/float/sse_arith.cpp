@@ -159,41 +159,46 @@ u32 compare_eflags(T a, T b, bool quiet, SseEnv& env) {
 
 }  // namespace
 
-F32 sse_add(F32 a, F32 b, SseEnv& env) {
+namespace generic {
+
+F32 add(F32 a, F32 b, SseEnv& env) {
   return binary(a, b, Op::kAdd, env);
 }
-F32 sse_sub(F32 a, F32 b, SseEnv& env) {
+F32 sub(F32 a, F32 b, SseEnv& env) {
   return binary(a, b, Op::kSub, env);
 }
-F32 sse_mul(F32 a, F32 b, SseEnv& env) {
+F32 mul(F32 a, F32 b, SseEnv& env) {
   return binary(a, b, Op::kMul, env);
 }
-F32 sse_div(F32 a, F32 b, SseEnv& env) {
+F32 div(F32 a, F32 b, SseEnv& env) {
   return binary(a, b, Op::kDiv, env);
 }
-F32 sse_sqrt(F32 a, SseEnv& env) {
+F32 sqrt(F32 a, SseEnv& env) {
   return square_root(a, env);
 }
+F64 add(F64 a, F64 b, SseEnv& env) {
+  return binary(a, b, Op::kAdd, env);
+}
+F64 sub(F64 a, F64 b, SseEnv& env) {
+  return binary(a, b, Op::kSub, env);
+}
+F64 mul(F64 a, F64 b, SseEnv& env) {
+  return binary(a, b, Op::kMul, env);
+}
+F64 div(F64 a, F64 b, SseEnv& env) {
+  return binary(a, b, Op::kDiv, env);
+}
+F64 sqrt(F64 a, SseEnv& env) {
+  return square_root(a, env);
+}
+
+}  // namespace generic
+
 F32 sse_min(F32 a, F32 b, SseEnv& env) {
   return min_max(a, b, false, env);
 }
 F32 sse_max(F32 a, F32 b, SseEnv& env) {
   return min_max(a, b, true, env);
-}
-F64 sse_add(F64 a, F64 b, SseEnv& env) {
-  return binary(a, b, Op::kAdd, env);
-}
-F64 sse_sub(F64 a, F64 b, SseEnv& env) {
-  return binary(a, b, Op::kSub, env);
-}
-F64 sse_mul(F64 a, F64 b, SseEnv& env) {
-  return binary(a, b, Op::kMul, env);
-}
-F64 sse_div(F64 a, F64 b, SseEnv& env) {
-  return binary(a, b, Op::kDiv, env);
-}
-F64 sse_sqrt(F64 a, SseEnv& env) {
-  return square_root(a, env);
 }
 F64 sse_min(F64 a, F64 b, SseEnv& env) {
   return min_max(a, b, false, env);

@@ -1,5 +1,7 @@
 // SSE conversions (CVTSS2SD, CVTSD2SS, CVT(T)SS2SI, CVT(T)SD2SI, CVTSI2SS/SD) and ROUNDSS/SD
 // (SDM Vol. 2 instruction pages).
+#include <bit>
+
 #include "cpu/float/sse_lane.h"
 
 namespace glasspc::fp {
@@ -107,9 +109,16 @@ F32 sse_i32_to_f32(i32 v, SseEnv& env) {
 F32 sse_i64_to_f32(i64 v, SseEnv& env) {
   return from_int<F32>(v, env);
 }
+// Every int32 is exact in binary64 (SDM Vol. 2 CVTDQ2PD/CVTSI2SD: no exceptions), so the
+// encoding is built directly: CVTDQ2PD is common in SSE2 loops.
 F64 sse_i32_to_f64(i32 v) {
-  SseEnv exact;  // every int32 is exact in binary64
-  return from_int<F64>(v, exact);
+  if (v == 0) return f64_zero(false);
+  const bool neg = v < 0;
+  const u64 mag = neg ? 0 - static_cast<u64>(v) : static_cast<u64>(v);
+  const int lz = std::countl_zero(mag);  // 32..63: the value is mag * 2^0 = 2^(63 - lz) * 1.f
+  const u64 fraction = (mag << lz << 1) >> 12;
+  return F64{(neg ? 0x8000000000000000ull : 0) | (static_cast<u64>(1023 + 63 - lz) << 52) |
+             fraction};
 }
 F64 sse_i64_to_f64(i64 v, SseEnv& env) {
   return from_int<F64>(v, env);
