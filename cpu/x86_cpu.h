@@ -369,8 +369,9 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   const CpuConfig& config() const { return m_config; }
   // Field offsets for generated code (cpu/jit/cpu_layout.cpp).
   jit::CpuLayout jit_layout() const;
-  // Blocks compiled to native code so far (0 without the JIT).
+  // Blocks compiled to native code so far, and times the code arena was emptied (0 without JIT).
   u64 jit_compiled_blocks() const;
+  u64 jit_code_drops() const;
   const CpuEnvironment& env() const { return m_env; }
   X86State s;
 

@@ -3,14 +3,14 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
+
 #include "cpu/block_cache.h"
 #include "cpu/jit/block_compiler.h"
 #include "cpu/x86_cpu.h"
 
 namespace glasspc {
 namespace {
-
-constexpr size_t kArenaSize = size_t{64} << 20;
 
 // Calls from generated code into the CPU (plain functions: the generated code passes the CPU).
 bool call_cond(X86Cpu* cpu, unsigned cc) {
@@ -71,11 +71,12 @@ bool Jit::host_supported() {
 }
 
 Jit::Jit(X86Cpu& cpu) : m_cpu(cpu), m_layout(cpu.jit_layout()) {
-  void* p = mmap(nullptr, kArenaSize, PROT_READ | PROT_WRITE | PROT_EXEC,
+  const size_t size = std::max<size_t>(cpu.config().jit_code_bytes, 64 * 1024);
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE | PROT_EXEC,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) return;  // no executable memory: the interpreter runs everything
   m_arena = static_cast<u8*>(p);
-  m_arena_size = kArenaSize;
+  m_arena_size = size;
   Trampoline trampoline(m_arena, 4096);
   m_enter = reinterpret_cast<Enter>(m_arena);
   m_runtime = std::make_unique<RuntimeHolder>();

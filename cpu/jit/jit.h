@@ -40,6 +40,7 @@ class Jit {
   void link(Block* prev, Block& next);
 
   u64 compiled_blocks() const { return m_compiled; }
+  u64 code_drops() const { return m_generation - 1; }  // times the full code arena was emptied
 
  private:
   bool compile(Block& block);

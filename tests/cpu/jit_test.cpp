@@ -279,7 +279,8 @@ class SequenceGen {
 struct Rig {
   CpuTestMachine m;
   bool m64;
-  Rig(bool jit, bool long_mode) : m(4 << 20, config(jit)), m64(long_mode) {
+  Rig(bool jit, bool long_mode, u64 code_bytes)
+      : m(4 << 20, config(jit, code_bytes)), m64(long_mode) {
     if (long_mode) {
       PmEnv::install(m, true);
       PmEnv::enter_long_mode(m, kCodeGpa, kStackTop);
@@ -288,10 +289,11 @@ struct Rig {
       PmEnv::install(m, false);
     }
   }
-  static CpuConfig config(bool jit) {
+  static CpuConfig config(bool jit, u64 code_bytes) {
     CpuConfig c;
     c.jit = jit;
     c.jit_hot_count = 1;  // compile every block on its first run
+    c.jit_code_bytes = code_bytes;
     return c;
   }
   void start(const std::vector<u8>& code, const std::vector<u64>& regs, u64 flags,
@@ -330,9 +332,10 @@ std::string bytes_of(const std::vector<u8>& code) {
   return s;
 }
 
-void compare_engines(bool long_mode, u64 cases) {
-  SequenceGen gen(long_mode ? 7 : 8, long_mode);
-  Rig interp(false, long_mode), jit(true, long_mode);
+void compare_engines(bool long_mode, u64 cases, u64 code_bytes = CpuConfig{}.jit_code_bytes,
+                     u64 seed = 0) {
+  SequenceGen gen(seed ? seed : long_mode ? 7 : 8, long_mode);
+  Rig interp(false, long_mode, code_bytes), jit(true, long_mode, code_bytes);
   u64 failures = 0;
   std::string report;
   for (u64 n = 0; n < cases && failures < 5; ++n) {
@@ -378,6 +381,7 @@ void compare_engines(bool long_mode, u64 cases) {
   CHECK(failures == 0);
   CHECK(jit.m.cpu().jit_compiled_blocks() >= cases);  // every sequence ran compiled
   CHECK(interp.m.cpu().jit_compiled_blocks() == 0);
+  if (code_bytes < (u64{1} << 20)) CHECK(jit.m.cpu().jit_code_drops() > 0);
 }
 
 u64 case_count() {
@@ -393,6 +397,10 @@ TEST_CASE("jit: random 64-bit sequences give the interpreter's state, counts and
 
 TEST_CASE("jit: random 32-bit sequences give the interpreter's state, counts and faults", "[jit]") {
   compare_engines(false, case_count());
+}
+
+TEST_CASE("jit: a full code arena is emptied and compiling goes on", "[jit]") {
+  compare_engines(true, case_count() / 4, 64 * 1024, 9);
 }
 
 TEST_CASE("jit: instruction forms", "[jit]") {
