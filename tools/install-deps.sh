@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libfmt-dev catch2 zlib1g-dev libcapstone-dev libsdl2-dev
   nasm libxbyak-dev
+  seabios
   acpica-tools
 )
 
