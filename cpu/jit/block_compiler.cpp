@@ -129,8 +129,10 @@ void BlockCompiler::compile() {
   }
   m_offsets.push_back(offset);
   m_segments_after.assign(insns.size() + 1, 0);
+  m_memory_after.assign(insns.size() + 1, false);
   for (size_t k = insns.size(); k-- > 0;) {
     m_segments_after[k] = m_segments_after[k + 1];
+    m_memory_after[k] = m_memory_after[k + 1] || inline_memory(k);
     if (m_code_size != kCode64 && inline_memory(k)) m_segments_after[k] |= 1u << insns[k].seg;
   }
 
@@ -143,7 +145,7 @@ void BlockCompiler::compile() {
   jae(not_run, T_NEAR);
   emit_flat_check(m_segments_after[0], not_run);
   mov(r14, cpu_field(m_layout.rip, 8));
-  load_access_key();
+  if (m_memory_after[0]) load_access_key();
   for (size_t k = 0; k < insns.size(); ++k) emit_insn(k);
   // Falling off the end (the last instruction did not transfer control).
   const Form last = m_forms.back().form;
@@ -237,7 +239,7 @@ void BlockCompiler::emit_generic(size_t k, bool last) {
     jb(go_on, T_NEAR);
     return_block();
     L(go_on);
-    load_access_key();
+    if (m_memory_after[k + 1]) load_access_key();  // POPF, CLAC/STAC or a CPL change
     // The handler may have loaded a segment register: the rest of the block runs natively only
     // while its segments stay flat (else the interpreter continues from the next instruction).
     if (m_segments_after[k + 1]) {

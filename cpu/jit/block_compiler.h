@@ -115,6 +115,7 @@ class BlockCompiler : public Xbyak::CodeGenerator {
   std::vector<bool> m_live;
   std::vector<u32> m_offsets;        // byte offset of each instruction from the block start
   std::vector<u8> m_segments_after;  // [k]: segments inline accesses use from instruction k on
+  std::vector<bool> m_memory_after;  // [k]: an inline access comes at or after instruction k
   Pending m_pending;
   std::array<int, 16> m_cache_slot{};  // guest register -> host cache register, or -1
   u16 m_loaded = 0;                    // guest registers whose host copy is valid

@@ -445,6 +445,7 @@ void BlockCompiler::emit_jcc(size_t k) {
     mov(esi, f.cc);
     mov(rax, reinterpret_cast<u64>(m_runtime.cond));
     call(rax);
+    forget_cache();
     test(al, al);
     jnz(taken, T_NEAR);
   }
