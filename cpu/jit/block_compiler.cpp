@@ -177,6 +177,15 @@ void BlockCompiler::emit_insn(size_t k) {
     case Form::MovMoffs:
       emit_mov_moffs(k);
       break;
+    case Form::MovX:
+      emit_movx(k);
+      break;
+    case Form::Lea:
+      emit_lea(k);
+      break;
+    case Form::Imul:
+      emit_imul(k);
+      break;
     case Form::Alu:
       emit_alu(k);
       break;
@@ -268,6 +277,8 @@ bool BlockCompiler::inline_memory(size_t k) const {
   switch (m_forms[k].form) {
     case Form::MovMoffs:
       return true;
+    case Form::MovX:
+    case Form::Imul:
     case Form::MovRmR:
     case Form::MovRRm:
     case Form::MovRmImm:

@@ -79,6 +79,9 @@ class BlockCompiler : public Xbyak::CodeGenerator {
   bool inline_memory(size_t k) const;
   void emit_host_address(const Insn& insn, unsigned size, bool write, const Xbyak::Label& slow);
   void emit_mov_moffs(size_t k);
+  void emit_movx(size_t k);
+  void emit_lea(size_t k);
+  void emit_imul(size_t k);
   // The cold path of an inline instruction: the generic call, then back to the main path
   // (end_slow_path marks where, with the host copies the main path has there).
   struct SlowPath {

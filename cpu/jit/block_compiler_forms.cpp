@@ -255,6 +255,90 @@ void BlockCompiler::emit_mov_moffs(size_t k) {
   end_slow_path(path);
 }
 
+// --- MOVZX/MOVSX, LEA, IMUL (cpu/ops_bits.cpp, ops_data.cpp, ops_alu.cpp) ---------------------
+
+void BlockCompiler::emit_movx(size_t k) {
+  const Insn& insn = m_block.insns[k];
+  const FormInfo& f = m_forms[k];
+  SlowPath* path = nullptr;
+  if (insn.has_mem()) {
+    path = &begin_slow_path(k);
+    emit_host_address(insn, f.src_size, false, path->slow);
+  }
+  load_operand(rax, insn, f.src_size, true);  // zero-extended
+  if (f.sign) {
+    if (f.src_size == 1)
+      movsx(rax, al);
+    else if (f.src_size == 2)
+      movsx(rax, ax);
+    else
+      movsxd(rax, eax);
+    if (f.size == 4) mov(eax, eax);  // 32-bit destinations zero-extend
+  }
+  store_reg(rax, insn.reg, f.size, insn);
+  if (path) end_slow_path(*path);
+}
+
+void BlockCompiler::emit_lea(size_t k) {
+  // The effective address truncated to the operand size (SDM Vol. 2A LEA); no memory access.
+  const Insn& insn = m_block.insns[k];
+  const unsigned size = m_forms[k].size;
+  emit_effective_address(insn);
+  if (size == 4 && insn.adsize == 8)
+    mov(eax, eax);
+  else if (size == 2 && insn.adsize != 2)
+    movzx(eax, ax);
+  store_reg(rax, insn.reg, size, insn);
+}
+
+void BlockCompiler::emit_imul(size_t k) {
+  const Insn& insn = m_block.insns[k];
+  const FormInfo& f = m_forms[k];
+  const unsigned size = f.size;
+  SlowPath* path = nullptr;
+  if (insn.has_mem()) {
+    path = &begin_slow_path(k);
+    emit_host_address(insn, size, false, path->slow);
+  }
+  load_operand(rax, insn, size, true);
+  if (f.imm_src) {
+    mov(rcx, insn.imm & mask_of(size));
+  } else {
+    load_reg(rcx, insn.reg, size, insn);
+  }
+  // The truncated product, with CF = OF = "the product did not fit" as on the host.
+  if (size == 2)
+    imul(ax, cx);
+  else if (size == 4)
+    imul(eax, ecx);
+  else
+    imul(rax, rcx);
+  if (m_live[k]) setc(dl);
+  if (size == 2) movzx(eax, ax);
+  store_reg(rax, insn.reg, size, insn);
+  if (m_live[k]) {
+    // mul_flags(): CF = OF = overflow, ZF/SF/PF from the result, AF clear; recorded eagerly
+    // in RFLAGS (FlagOp::None), as the handler does.
+    if (size == 2)
+      test(ax, ax);
+    else if (size == 4)
+      test(eax, eax);
+    else
+      test(rax, rax);
+    lahf();  // AH = SF ZF 0 AF 0 PF 1 CF; SF, ZF and PF are at their RFLAGS positions
+    movzx(ecx, ah);
+    and_(ecx, static_cast<u32>(flag::SF | flag::ZF | flag::PF));
+    movzx(edx, dl);
+    imul(edx, edx, static_cast<u32>(flag::CF | flag::OF));
+    or_(ecx, edx);
+    mov(rax, ~static_cast<u64>(flag::kArith));
+    and_(cpu_field(m_layout.rflags, 8), rax);
+    or_(cpu_field(m_layout.rflags, 8), rcx);
+    mov(cpu_field(m_layout.flag_op, 1), static_cast<u8>(FlagOp::None));
+  }
+  if (path) end_slow_path(*path);
+}
+
 // --- ALU ---------------------------------------------------------------------------------------
 
 void BlockCompiler::emit_alu(size_t k) {

@@ -113,6 +113,34 @@ FormInfo classify(const Insn& insn) {
     case 0xe9:
       f.form = Form::Jmp;
       return f;
+    case 0x1b6:
+    case 0x1b7:
+    case 0x1be:
+    case 0x1bf:
+      f.form = Form::MovX;
+      f.size = insn.opsize;
+      f.src_size = (op & 1) ? 2 : 1;
+      f.sign = op >= 0x1be;
+      return f;
+    case 0x63:  // MOVSXD in 64-bit code (ARPL elsewhere, never with a 64-bit operand size)
+      if (insn.opsize != 8) return f;
+      f.form = Form::MovX;
+      f.size = 8;
+      f.src_size = 4;
+      f.sign = true;
+      return f;
+    case 0x8d:
+      if (!insn.has_mem()) return f;  // #UD
+      f.form = Form::Lea;
+      f.size = insn.opsize;
+      return f;
+    case 0x1af:
+    case 0x69:
+    case 0x6b:
+      f.form = Form::Imul;
+      f.size = insn.opsize;
+      f.imm_src = op != 0x1af;
+      return f;
     default:
       break;
   }
@@ -145,6 +173,15 @@ FlagUse flag_use(const Insn& insn, const FormInfo& info) {
       break;
     case Form::MovMoffs:  // a memory access (without ModRM): may fault
       u.reads = true;
+      break;
+    case Form::MovX:
+      u.reads = insn.has_mem();
+      break;
+    case Form::Lea:  // computes an address, touches nothing
+      break;
+    case Form::Imul:
+      u.reads = insn.has_mem();
+      u.writes_all = true;
       break;
     case Form::MovRImm:
     case Form::Jmp:

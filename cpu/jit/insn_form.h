@@ -17,6 +17,9 @@ enum class Form : u8 {
   MovRImm,   // B0-BF: reg <- imm
   MovRmImm,  // C6/C7 /0: r/m <- imm
   MovMoffs,  // A0-A3: AL/eAX <-> [moffs]
+  MovX,      // MOVZX/MOVSX (0F B6/B7/BE/BF), MOVSXD r64 (63)
+  Lea,       // 8D with a memory operand
+  Imul,      // IMUL r, r/m (0F AF) and IMUL r, r/m, imm (69, 6B)
   Alu,       // ADD OR AND SUB XOR CMP TEST (no ADC/SBB: they read CF)
   IncDec,    // FE/FF /0 /1, 40-4F
   Shift,     // SHL/SAL/SHR/SAR with an immediate (or implied 1) count
@@ -37,9 +40,11 @@ struct FormInfo {
   u8 shift = 0;  // Shift/Rotate: the group 2 operation (0 ROL, 1 ROR, 4/6 SHL, 5 SHR, 7 SAR)
   u8 count = 0;  // Shift/Rotate: the masked count (never 0)
   bool reg_is_dst = false;  // Alu: the ModRM reg operand is the destination (02/03 forms)
-  bool imm_src = false;     // Alu: the source is the immediate
+  bool imm_src = false;     // Alu, Imul: the source is the immediate
   bool acc = false;         // Alu: AL/AX/EAX/RAX forms (04/05, A8/A9)
   bool load = false;        // MovMoffs: A0/A1 (the accumulator is written)
+  u8 src_size = 0;          // MovX: source bytes
+  bool sign = false;        // MovX: sign-extends
   u8 cc = 0;                // Jcc: condition
 };
 

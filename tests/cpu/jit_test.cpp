@@ -252,17 +252,50 @@ class SequenceGen {
         }
         break;
       }
-      default: {  // IMUL, NEG/NOT, LEA: other generic instructions between inline ones
+      default: {  // IMUL, NEG/NOT, LEA, MOVZX/MOVSX/MOVSXD
         const unsigned s = sz == 1 ? 4 : sz;
-        switch (below(3)) {
+        switch (below(6)) {
           case 0:
             op(s, {0x0f, 0xaf}, reg(s), rm_operand(s));
             break;
-          case 1:
+          case 1: {
+            const bool imm8 = coin();
+            const unsigned bytes = imm8 ? 1 : s == 2 ? 2 : 4;
+            op(s, {static_cast<u8>(imm8 ? 0x6b : 0x69)}, reg(s), rm_operand(s), bytes);
+            imm(bytes);
+            break;
+          }
+          case 2:
             op(sz, {static_cast<u8>(0xf6 | w)}, 2 + below(2), rm_operand(sz));
             break;
-          default:
-            op(s, {0x8d}, reg(s), -1);
+          case 3: {  // LEA with base + index * scale + disp8, any address size in 64-bit code
+            const unsigned dst = reg(s), idx = reg(4);
+            if (s == 2) m_code.push_back(0x66);
+            if (m_m64 && coin()) m_code.push_back(0x67);
+            if (m_m64) {
+              m_code.push_back(static_cast<u8>(0x40 | (s == 8 ? 8 : 0) | ((dst & 8) ? 4 : 0) |
+                                               ((idx & 8) ? 2 : 0) | 1));
+            }
+            m_code.insert(m_code.end(),
+                          {0x8d, static_cast<u8>(0x44 | ((dst & 7) << 3)),
+                           static_cast<u8>((below(4) << 6) | ((idx & 7) << 3) | (base() & 7)),
+                           static_cast<u8>(below(256))});
+            break;
+          }
+          case 4: {  // MOVZX/MOVSX r, r/m8 or r/m16
+            const bool word_src = coin();
+            const u8 opc = static_cast<u8>((coin() ? 0xbe : 0xb6) | (word_src ? 1 : 0));
+            m_byte_rex = m_m64 && !word_src && coin();
+            const unsigned src = word_src ? 2 : 1;
+            const int rm = below(2) ? -1 : static_cast<int>(reg(src));
+            op(s, {0x0f, opc}, reg(s), rm);
+            break;
+          }
+          default:  // MOVSXD r64, r/m32 (64-bit code); RDTSC-free filler elsewhere
+            if (m_m64)
+              op(8, {0x63}, reg(8), rm_operand(4));
+            else
+              op(s, {0x8d}, reg(s), -1);
             break;
         }
         break;
@@ -426,8 +459,13 @@ TEST_CASE("jit: instruction forms", "[jit]") {
   CHECK(form_of({0x74, 0x02}).form == Form::Jcc);
   CHECK(form_of({0x0f, 0x82, 0, 0, 0, 0}).cc == 2);  // jb rel32
   CHECK(form_of({0xeb, 0x00}).form == Form::Jmp);
-  CHECK(form_of({0xa1, 0, 0, 2, 0}, CodeSize::k32).load);  // mov eax, [0x20000]
-  CHECK(form_of({0xc3}).form == Form::Generic);            // ret
+  CHECK(form_of({0xa1, 0, 0, 2, 0}, CodeSize::k32).load);             // mov eax, [0x20000]
+  CHECK(form_of({0x0f, 0xb6, 0xc4}).src_size == 1);                   // movzx eax, ah
+  CHECK(form_of({0x48, 0x63, 0xc1}).form == Form::MovX);              // movsxd rax, ecx
+  CHECK(form_of({0x63, 0xc1}, CodeSize::k32).form == Form::Generic);  // arpl
+  CHECK(form_of({0x8d, 0x04, 0x88}).form == Form::Lea);               // lea eax, [rax + rcx*4]
+  CHECK(form_of({0x6b, 0xc1, 0x05}).imm_src);                         // imul eax, ecx, 5
+  CHECK(form_of({0xc3}).form == Form::Generic);                       // ret
 }
 
 TEST_CASE("jit: flags are recorded only where something can observe them", "[jit]") {
