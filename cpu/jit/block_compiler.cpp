@@ -118,7 +118,16 @@ void BlockCompiler::exit_to_rax(unsigned slot, u64 extra_cycles) {
 void BlockCompiler::compile() {
   const std::vector<Insn>& insns = m_block.insns;
   m_forms.clear();
-  for (const Insn& insn : insns) m_forms.push_back(classify(insn));
+  for (const Insn& insn : insns) {
+    FormInfo f = classify(insn);
+    const bool stack = f.form == Form::Push || f.form == Form::Pop || f.form == Form::CallRel ||
+                       f.form == Form::Ret;
+    // Inline stack operations need the stack's own width: 8 bytes in 64-bit code, 4 in 32-bit
+    // code (whose SS.B the flat check requires); 16-bit code keeps them with their handlers.
+    if (stack && f.size != (m_code_size == kCode64 ? 8u : m_code_size == 1 ? 4u : 0u))
+      f.form = Form::Generic;
+    m_forms.push_back(f);
+  }
   m_live = flags_live_after(insns, m_forms);
   choose_cached_registers();
   m_offsets.clear();
@@ -133,7 +142,9 @@ void BlockCompiler::compile() {
   for (size_t k = insns.size(); k-- > 0;) {
     m_segments_after[k] = m_segments_after[k + 1];
     m_memory_after[k] = m_memory_after[k + 1] || inline_memory(k);
-    if (m_code_size != kCode64 && inline_memory(k)) m_segments_after[k] |= 1u << insns[k].seg;
+    if (m_code_size != kCode64 && inline_memory(k)) {
+      m_segments_after[k] |= stack_form(k) ? (1u << kSs) | kStack32 : 1u << insns[k].seg;
+    }
   }
 
   // Entry: run only if every instruction before the last one starts before the limit, and
@@ -149,7 +160,8 @@ void BlockCompiler::compile() {
   for (size_t k = 0; k < insns.size(); ++k) emit_insn(k);
   // Falling off the end (the last instruction did not transfer control).
   const Form last = m_forms.back().form;
-  if (last != Form::Generic && last != Form::Jcc && last != Form::Jmp) {
+  if (last != Form::Generic && last != Form::Jcc && last != Form::Jmp && last != Form::CallRel &&
+      last != Form::Ret) {
     rip_at(rax, m_offsets.back());
     exit_to_rax(1);
   }
@@ -202,6 +214,18 @@ void BlockCompiler::emit_insn(size_t k) {
       return;
     case Form::Jmp:
       emit_jmp(k);
+      return;
+    case Form::Push:
+      emit_push(k);
+      break;
+    case Form::Pop:
+      emit_pop(k);
+      break;
+    case Form::CallRel:
+      emit_call(k);
+      return;
+    case Form::Ret:
+      emit_ret(k);
       return;
     case Form::Generic:
       emit_generic(k, last);
@@ -273,9 +297,18 @@ void BlockCompiler::emit_generic(size_t k, bool last) {
   });
 }
 
+bool BlockCompiler::stack_form(size_t k) const {
+  const Form f = m_forms[k].form;
+  return f == Form::Push || f == Form::Pop || f == Form::CallRel || f == Form::Ret;
+}
+
 bool BlockCompiler::inline_memory(size_t k) const {
   switch (m_forms[k].form) {
     case Form::MovMoffs:
+    case Form::Push:
+    case Form::Pop:
+    case Form::CallRel:
+    case Form::Ret:
       return true;
     case Form::MovX:
     case Form::Imul:
@@ -307,6 +340,11 @@ void BlockCompiler::emit_flat_check(unsigned mask, const Label& fail) {
     and_(ecx, kKind);
     cmp(ecx, static_cast<u32>(attr::P | attr::kWritable));
     jne(fail, T_NEAR);
+  }
+  if (mask & kStack32) {  // X86Cpu::stack_size() is 4
+    test(cpu_field(m_layout.seg + m_layout.seg_stride * kSs + m_layout.seg_attr, 2),
+         static_cast<u32>(attr::DB));
+    jz(fail, T_NEAR);
   }
 }
 

@@ -74,10 +74,21 @@ class BlockCompiler : public Xbyak::CodeGenerator {
   // Memory operands: rdx = host address of the operand, or a jump to `slow`.
   void emit_effective_address(const Insn& insn);
   // In 16- and 32-bit code, inline memory accesses need flat segments (the condition of
-  // X86Cpu::linearize()'s fast path); `mask` has a bit per segment register.
+  // X86Cpu::linearize()'s fast path); `mask` has a bit per segment register, and kStack32 for
+  // a 32-bit stack (SS.B) under inline PUSH/POP/CALL/RET.
+  static constexpr unsigned kStack32 = 1u << 6;
   void emit_flat_check(unsigned mask, const Xbyak::Label& fail);
   bool inline_memory(size_t k) const;
   void emit_host_address(const Insn& insn, unsigned size, bool write, const Xbyak::Label& slow);
+  // rdx = host address of the linear address of segment `seg` offset rax (already truncated
+  // to the address size), or a jump to `slow`; `may_wrap`: check the 4 GiB wrap (32-bit code).
+  void emit_translate(unsigned seg, unsigned size, bool write, bool may_wrap,
+                      const Xbyak::Label& slow);
+  void emit_push(size_t k);
+  void emit_pop(size_t k);
+  void emit_call(size_t k);
+  void emit_ret(size_t k);
+  bool stack_form(size_t k) const;
   void emit_mov_moffs(size_t k);
   void emit_movx(size_t k);
   void emit_lea(size_t k);

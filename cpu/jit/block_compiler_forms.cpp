@@ -85,8 +85,17 @@ void BlockCompiler::emit_effective_address(const Insn& insn) {
 void BlockCompiler::emit_host_address(const Insn& insn, unsigned size, bool write,
                                       const Label& slow) {
   emit_effective_address(insn);
-  const i32 seg = m_layout.seg + m_layout.seg_stride * insn.seg;
+  // A constant address that fits below 4 GiB cannot wrap.
+  const bool constant = insn.base == kNoReg && insn.index == kNoReg;
   const bool fs_gs = insn.seg == kFs || insn.seg == kGs;
+  const u64 last = static_cast<u32>(insn.disp) + u64{size - 1};
+  emit_translate(insn.seg, size, write, !(constant && !fs_gs && last <= 0xffffffffu), slow);
+}
+
+void BlockCompiler::emit_translate(unsigned segment, unsigned size, bool write, bool may_wrap,
+                                   const Label& slow) {
+  const i32 seg = m_layout.seg + m_layout.seg_stride * static_cast<i32>(segment);
+  const bool fs_gs = segment == kFs || segment == kGs;
   if (m_code_size == kCode64) {
     if (fs_gs) add(rax, cpu_field(seg + m_layout.seg_base, 8));
     // Canonical (SDM Vol. 3A 3.3.7.1): bits 63:47 all equal. An aligned access stays in its page.
@@ -98,9 +107,7 @@ void BlockCompiler::emit_host_address(const Insn& insn, unsigned size, bool writ
   } else {
     // The segment is flat with base 0 (checked on entry and after every handler call:
     // emit_flat_check); as in X86Cpu::linearize() an access must not wrap past 4 GiB.
-    const bool constant = insn.base == kNoReg && insn.index == kNoReg;
-    const u64 last = static_cast<u32>(insn.disp) + u64{size - 1};
-    if (size > 1 && !(constant && !fs_gs && last <= 0xffffffffu)) {
+    if (size > 1 && may_wrap) {
       cmp(eax, static_cast<u32>(0xffffffffu - (size - 1)));
       ja(slow, T_NEAR);
     }
@@ -337,6 +344,119 @@ void BlockCompiler::emit_imul(size_t k) {
     mov(cpu_field(m_layout.flag_op, 1), static_cast<u8>(FlagOp::None));
   }
   if (path) end_slow_path(*path);
+}
+
+// --- PUSH, POP, CALL, RET (X86Cpu::push/pop, cpu/ops_data.cpp, ops_control.cpp) -------------
+
+void BlockCompiler::emit_push(size_t k) {
+  const Insn& insn = m_block.insns[k];
+  const unsigned size = m_forms[k].size;
+  SlowPath& path = begin_slow_path(k);
+  load_reg(rsi, kRsp, size, insn);
+  if (size == 8)
+    lea(rax, ptr[rsi - 8]);
+  else
+    lea(eax, ptr[rsi - 4]);
+  mov(rdi, rax);  // the new stack pointer
+  emit_translate(kSs, size, true, true, path.slow);
+  load_reg(rcx, insn.rm, size, insn);  // PUSH RSP pushes the value before the push
+  if (size == 8)
+    mov(qword[rdx], rcx);
+  else
+    mov(dword[rdx], ecx);
+  store_reg(rdi, kRsp, size, insn);
+  end_slow_path(path);
+}
+
+void BlockCompiler::emit_pop(size_t k) {
+  const Insn& insn = m_block.insns[k];
+  const unsigned size = m_forms[k].size;
+  SlowPath& path = begin_slow_path(k);
+  load_reg(rax, kRsp, size, insn);
+  mov(rdi, rax);
+  emit_translate(kSs, size, false, true, path.slow);
+  if (size == 8) {
+    mov(rcx, qword[rdx]);
+    lea(rdi, ptr[rdi + 8]);
+  } else {
+    mov(ecx, dword[rdx]);
+    lea(edi, ptr[rdi + 4]);
+  }
+  store_reg(rdi, kRsp, size, insn);
+  store_reg(rcx, insn.rm, size, insn);  // after RSP: POP RSP keeps the popped value
+  end_slow_path(path);
+}
+
+void BlockCompiler::emit_call(size_t k) {
+  // call_to(): the target is checked before the return address is pushed.
+  const Insn& insn = m_block.insns[k];
+  const unsigned size = m_forms[k].size;
+  Label& fault = new_label();
+  const Pending before = m_pending;
+  const u16 loaded = m_loaded, dirty = m_dirty;  // as the fault path leaves
+  emit_branch_target(insn, fault);
+  SlowPath& path = begin_slow_path(k);
+  load_reg(rsi, kRsp, size, insn);
+  if (size == 8)
+    lea(rax, ptr[rsi - 8]);
+  else
+    lea(eax, ptr[rsi - 4]);
+  mov(rdi, rax);
+  emit_translate(kSs, size, true, true, path.slow);
+  rip_at(rcx, m_offsets[k + 1]);
+  if (size == 8)
+    mov(qword[rdx], rcx);
+  else
+    mov(dword[rdx], ecx);
+  store_reg(rdi, kRsp, size, insn);
+  end_slow_path(path);
+  m_pending.cycles += insn.cycles;
+  m_pending.retired += 1;
+  emit_branch_target(insn, fault);  // rax again (checked above: cannot fail now)
+  exit_to_rax(0, 1);                // a taken branch costs a cycle more (X86Cpu::branch)
+  L(fault);
+  m_pending = before;
+  m_loaded = loaded;
+  m_dirty = dirty;
+  emit_generic(k, true);
+}
+
+void BlockCompiler::emit_ret(size_t k) {
+  // ret_near(): pop the target, check it (#GP leaves RSP unchanged), then RSP moves.
+  const Insn& insn = m_block.insns[k];
+  const unsigned size = m_forms[k].size;
+  Label& fault = new_label();
+  const Pending before = m_pending;
+  SlowPath& path = begin_slow_path(k);
+  load_reg(rax, kRsp, size, insn);
+  const u16 loaded = m_loaded, dirty = m_dirty;  // as the fault path leaves
+  mov(rdi, rax);
+  emit_translate(kSs, size, false, true, path.slow);
+  if (size == 8) {
+    mov(rax, qword[rdx]);
+    mov(rcx, rax);
+    sar(rcx, 47);
+    add(rcx, 1);
+    cmp(rcx, 1);
+    ja(fault, T_NEAR);
+    lea(rdi, ptr[rdi + 8]);
+  } else {
+    mov(eax, dword[rdx]);
+    mov(ecx, cpu_field(m_layout.seg + m_layout.seg_stride * kCs + m_layout.seg_limit, 4));
+    cmp(rax, rcx);
+    ja(fault, T_NEAR);
+    lea(edi, ptr[rdi + 4]);
+  }
+  store_reg(rdi, kRsp, size, insn);
+  end_slow_path(path);
+  m_pending.cycles += insn.cycles;
+  m_pending.retired += 1;
+  exit_to_rax(0, 1);
+  L(fault);
+  m_pending = before;
+  m_loaded = loaded;
+  m_dirty = dirty;
+  emit_generic(k, true);
 }
 
 // --- ALU ---------------------------------------------------------------------------------------

@@ -44,6 +44,15 @@ void BlockCompiler::choose_cached_registers() {
       case Form::MovMoffs:
         use(0, f.size, insn);
         continue;
+      case Form::Push:
+      case Form::Pop:
+        use(kRsp, 8, insn);
+        use(insn.rm, f.size, insn);
+        continue;
+      case Form::CallRel:
+      case Form::Ret:
+        use(kRsp, 8, insn);
+        continue;
       default:
         break;
     }

@@ -149,6 +149,18 @@ FormInfo classify(const Insn& insn) {
     f.size = size_of(insn, op < 0xb8);
     return f;
   }
+  // Stack operations with the stack's own width (8 in 64-bit code, 4 with a 32-bit stack; the
+  // compiler checks the mode, 16-bit forms stay with the handlers).
+  if (op >= 0x50 && op <= 0x5f && insn.opsize >= 4) {
+    f.form = op < 0x58 ? Form::Push : Form::Pop;
+    f.size = insn.opsize;
+    return f;
+  }
+  if ((op == 0xe8 || op == 0xc3) && insn.opsize >= 4) {
+    f.form = op == 0xe8 ? Form::CallRel : Form::Ret;
+    f.size = insn.opsize;
+    return f;
+  }
   if (op >= 0x40 && op <= 0x4f) {  // INC/DEC r (not in 64-bit mode: REX there)
     f.form = Form::IncDec;
     f.dec = op >= 0x48;
@@ -192,6 +204,10 @@ FlagUse flag_use(const Insn& insn, const FormInfo& info) {
       u.reads = insn.has_mem();
       u.writes_all = true;
       break;
+    case Form::Push:  // memory accesses that may fault
+    case Form::Pop:
+    case Form::CallRel:
+    case Form::Ret:
     case Form::IncDec:  // reads CF, writes the rest
     case Form::Jcc:
     case Form::Generic:

@@ -24,6 +24,10 @@ enum class Form : u8 {
   IncDec,    // FE/FF /0 /1, 40-4F
   Shift,     // SHL/SAL/SHR/SAR with an immediate (or implied 1) count
   Rotate,    // ROL/ROR with an immediate (or implied 1) count, only when its flags are dead
+  Push,      // 50-57: PUSH r (stack-sized operand)
+  Pop,       // 58-5F: POP r
+  CallRel,   // E8
+  Ret,       // C3
   Jcc,       // 70-7F, 0F 80-8F
   Jmp,       // EB, E9
 };

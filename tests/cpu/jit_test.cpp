@@ -72,7 +72,9 @@ class SequenceGen {
       if (below(8) == 0) {  // a forward Jcc over the next instruction
         std::vector<u8> saved;
         saved.swap(m_code);
+        m_origin = saved.size() + 2;  // where the skipped instruction will land
         instruction(k);
+        m_origin = 0;
         std::vector<u8> next;
         next.swap(m_code);
         m_code.swap(saved);
@@ -124,7 +126,7 @@ class SequenceGen {
     } else {
       m_code.push_back(static_cast<u8>(0x05 | ((reg_field & 7) << 3)));
       // disp32 relative to the end of the instruction (after its immediate).
-      const u64 end = kCodeGpa + m_code.size() + 4 + imm_bytes;
+      const u64 end = kCodeGpa + m_origin + m_code.size() + 4 + imm_bytes;
       const u32 disp = static_cast<u32>(kDataGpa + below(kDataSize - 8) - end);
       for (int i = 0; i < 4; ++i) m_code.push_back(static_cast<u8>(disp >> (8 * i)));
     }
@@ -150,7 +152,38 @@ class SequenceGen {
     m_byte_rex = m_m64 && sz == 1 && coin();
     const u8 w = sz == 1 ? 0 : 1;
     const unsigned imm_bytes = sz == 1 ? 1 : sz == 2 ? 2 : 4;
-    switch (below(14)) {
+    switch (below(15)) {
+      case 14: {  // PUSH/POP pairs, CALL to the next instruction, RET to the next instruction
+        const unsigned r = reg(8), r2 = reg(8);
+        auto rex_b = [&](unsigned x) {
+          if (x & 8) m_code.push_back(0x41);
+        };
+        switch (below(4)) {
+          case 0:
+            rex_b(r);
+            m_code.push_back(static_cast<u8>(0x50 | (r & 7)));
+            rex_b(r2);
+            m_code.push_back(static_cast<u8>(0x58 | (r2 & 7)));
+            break;
+          case 1:  // call +0; pop r
+            m_code.insert(m_code.end(), {0xe8, 0, 0, 0, 0});
+            rex_b(r);
+            m_code.push_back(static_cast<u8>(0x58 | (r & 7)));
+            break;
+          case 2: {  // push imm32 (the address after the RET); ret
+            const u32 target = static_cast<u32>(kCodeGpa + m_origin + m_code.size() + 6);
+            m_code.push_back(0x68);
+            for (int i = 0; i < 4; ++i) m_code.push_back(static_cast<u8>(target >> (8 * i)));
+            m_code.push_back(0xc3);
+            break;
+          }
+          default:  // misalign the stack for a while: later stack accesses take the handlers
+            if (m_m64) m_code.push_back(0x48);
+            m_code.insert(m_code.end(), {0x8d, 0x64, 0x24, static_cast<u8>(coin() ? 0xfd : 0x03)});
+            break;
+        }
+        break;
+      }
       case 0:  // MOV r/m, r and r, r/m; MOV between the accumulator and [moffs]
         if (below(4) == 0) {
           if (sz == 2) m_code.push_back(0x66);
@@ -307,6 +340,7 @@ class SequenceGen {
   bool m_m64;
   bool m_byte_rex = false;
   std::vector<u8> m_code;
+  size_t m_origin = 0;  // offset in the sequence at which m_code starts
 };
 
 struct Rig {
@@ -404,6 +438,10 @@ void compare_engines(bool long_mode, u64 cases, u64 code_bytes = CpuConfig{}.jit
                             a, b, mem_same ? "" : "\n memory differs");
       }
     }
+    if (interp.m.cpu().in_shutdown() || jit.m.cpu().in_shutdown()) {
+      same = false;
+      where = "a sequence shut the machine down (the generator must keep code and tables intact)";
+    }
     if (!same) {
       ++failures;
       report += fmt::format("case {} (fault_base {}) code: {}\n{}\n", n, fault_base, bytes_of(code),
@@ -465,7 +503,9 @@ TEST_CASE("jit: instruction forms", "[jit]") {
   CHECK(form_of({0x63, 0xc1}, CodeSize::k32).form == Form::Generic);  // arpl
   CHECK(form_of({0x8d, 0x04, 0x88}).form == Form::Lea);               // lea eax, [rax + rcx*4]
   CHECK(form_of({0x6b, 0xc1, 0x05}).imm_src);                         // imul eax, ecx, 5
-  CHECK(form_of({0xc3}).form == Form::Generic);                       // ret
+  CHECK(form_of({0xc3}).form == Form::Ret);
+  CHECK(form_of({0xc2, 8, 0}).form == Form::Generic);  // ret imm16
+  CHECK(form_of({0x66, 0x50}).form == Form::Generic);  // push ax: not the stack width
 }
 
 TEST_CASE("jit: flags are recorded only where something can observe them", "[jit]") {
