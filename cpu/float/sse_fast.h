@@ -242,53 +242,49 @@ inline bool sqrt(T a, Rounding rc, T& out, bool& inexact) {
 // path.
 namespace detail {
 
-inline void raise_inexact(SseEnv& env, bool inexact) {
+// `fast(rounding, result, inexact)` is the fast path of `generic()`.
+template <typename T, typename Fast, typename Generic>
+inline T lane(SseEnv& env, Fast fast, Generic generic) {
+  T r;
+  bool inexact = false;
+  if (!fast(env.rounding, r, inexact)) return generic();
   if (inexact) env.raise(flag::kPrecision);
+  return r;
 }
 
 template <typename T>
 inline T lane_add(T a, T b, SseEnv& env) {
-  T r;
-  bool inexact = false;
-  if (!fast::add(a, b, env.rounding, r, inexact)) return generic::add(a, b, env);
-  raise_inexact(env, inexact);
-  return r;
+  return lane<T>(
+      env, [&](Rounding rc, T& r, bool& x) { return fast::add(a, b, rc, r, x); },
+      [&] { return generic::add(a, b, env); });
 }
 
 template <typename T>
 inline T lane_sub(T a, T b, SseEnv& env) {
-  T r;
-  bool inexact = false;
-  if (!fast::sub(a, b, env.rounding, r, inexact)) return generic::sub(a, b, env);
-  raise_inexact(env, inexact);
-  return r;
+  return lane<T>(
+      env, [&](Rounding rc, T& r, bool& x) { return fast::sub(a, b, rc, r, x); },
+      [&] { return generic::sub(a, b, env); });
 }
 
 template <typename T>
 inline T lane_mul(T a, T b, SseEnv& env) {
-  T r;
-  bool inexact = false;
-  if (!fast::mul(a, b, env.rounding, r, inexact)) return generic::mul(a, b, env);
-  raise_inexact(env, inexact);
-  return r;
+  return lane<T>(
+      env, [&](Rounding rc, T& r, bool& x) { return fast::mul(a, b, rc, r, x); },
+      [&] { return generic::mul(a, b, env); });
 }
 
 template <typename T>
 inline T lane_div(T a, T b, SseEnv& env) {
-  T r;
-  bool inexact = false;
-  if (!fast::div(a, b, env.rounding, r, inexact)) return generic::div(a, b, env);
-  raise_inexact(env, inexact);
-  return r;
+  return lane<T>(
+      env, [&](Rounding rc, T& r, bool& x) { return fast::div(a, b, rc, r, x); },
+      [&] { return generic::div(a, b, env); });
 }
 
 template <typename T>
 inline T lane_sqrt(T a, SseEnv& env) {
-  T r;
-  bool inexact = false;
-  if (!fast::sqrt(a, env.rounding, r, inexact)) return generic::sqrt(a, env);
-  raise_inexact(env, inexact);
-  return r;
+  return lane<T>(
+      env, [&](Rounding rc, T& r, bool& x) { return fast::sqrt(a, rc, r, x); },
+      [&] { return generic::sqrt(a, env); });
 }
 
 }  // namespace detail

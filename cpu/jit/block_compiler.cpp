@@ -231,8 +231,7 @@ void BlockCompiler::emit_insn(size_t k) {
       emit_generic(k, last);
       return;
   }
-  m_pending.cycles += insn.cycles;
-  m_pending.retired += 1;
+  retire_statically(insn);
 }
 
 // The interpreter's per-instruction sequence around a handler call (cpu/execute.cpp).

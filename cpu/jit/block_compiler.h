@@ -84,6 +84,26 @@ class BlockCompiler : public Xbyak::CodeGenerator {
   // to the address size), or a jump to `slow`; `may_wrap`: check the 4 GiB wrap (32-bit code).
   void emit_translate(unsigned seg, unsigned size, bool write, bool may_wrap,
                       const Xbyak::Label& slow);
+  void emit_push_slot(const Insn& insn, unsigned size, const Xbyak::Label& slow);
+  void emit_canonical_check(const Xbyak::Label& fail);
+  void emit_target_check(const Xbyak::Label& fail);
+  // What the emitter knows at one point of the main path, for a branch that leaves from there
+  // and is emitted later.
+  struct Snapshot {
+    Pending pending;
+    u16 loaded = 0, dirty = 0;
+  };
+  Snapshot snapshot() const { return {m_pending, m_loaded, m_dirty}; }
+  void restore(const Snapshot& at) {
+    m_pending = at.pending;
+    m_loaded = at.loaded;
+    m_dirty = at.dirty;
+  }
+  // The instruction retires on this path: its cycles and count join the pending counters.
+  void retire_statically(const Insn& insn) {
+    m_pending.cycles += insn.cycles;
+    m_pending.retired += 1;
+  }
   void emit_push(size_t k);
   void emit_pop(size_t k);
   void emit_call(size_t k);
@@ -104,6 +124,7 @@ class BlockCompiler : public Xbyak::CodeGenerator {
   bool is_last(size_t k) const { return k + 1 == m_block.insns.size(); }
 
   // Operand loads and stores through rax/rcx (zero-extended to 64 bits).
+  void load_host(const Xbyak::Reg64& dst, unsigned size);
   void load_operand(const Xbyak::Reg64& dst, const Insn& insn, unsigned size, bool use_rm);
   void store_operand(const Xbyak::Reg64& src, const Insn& insn, unsigned size, bool use_rm);
   // X86Cpu::set_flags<T>(): the operation's operands (before it runs: `dst` and `src` hold

@@ -44,7 +44,55 @@ bool host_flags_serve(const FormInfo& f, unsigned cc) {
   }
 }
 
+// The `size`-byte view of a host register, and of the host address in rdx.
+Xbyak::Reg sized(const Reg64& r, unsigned size) {
+  switch (size) {
+    case 1:
+      return r.cvt8();
+    case 2:
+      return r.cvt16();
+    case 4:
+      return r.cvt32();
+    default:
+      return r;
+  }
+}
+
+Xbyak::Address at_rdx(unsigned size) {
+  switch (size) {
+    case 1:
+      return byte[rdx];
+    case 2:
+      return word[rdx];
+    case 4:
+      return dword[rdx];
+    default:
+      return qword[rdx];
+  }
+}
+
 }  // namespace
+
+// Canonical (SDM Vol. 3A 3.3.7.1): bits 63:47 of rax all equal, else a jump to `fail`.
+void BlockCompiler::emit_canonical_check(const Label& fail) {
+  mov(rcx, rax);
+  sar(rcx, 47);
+  add(rcx, 1);
+  cmp(rcx, 1);
+  ja(fail, T_NEAR);
+}
+
+// X86Cpu::branch()'s #GP rule for the target in rax: canonical in 64-bit code, else within the
+// CS limit.
+void BlockCompiler::emit_target_check(const Label& fail) {
+  if (m_code_size == kCode64) {
+    emit_canonical_check(fail);
+  } else {
+    mov(ecx, cpu_field(m_layout.seg + m_layout.seg_stride * kCs + m_layout.seg_limit, 4));
+    cmp(rax, rcx);
+    ja(fail, T_NEAR);
+  }
+}
 
 // --- memory operands -----------------------------------------------------------------------------
 
@@ -98,12 +146,7 @@ void BlockCompiler::emit_translate(unsigned segment, unsigned size, bool write, 
   const bool fs_gs = segment == kFs || segment == kGs;
   if (m_code_size == kCode64) {
     if (fs_gs) add(rax, cpu_field(seg + m_layout.seg_base, 8));
-    // Canonical (SDM Vol. 3A 3.3.7.1): bits 63:47 all equal. An aligned access stays in its page.
-    mov(rcx, rax);
-    sar(rcx, 47);
-    add(rcx, 1);
-    cmp(rcx, 1);
-    ja(slow, T_NEAR);
+    emit_canonical_check(slow);  // an aligned access stays in its (canonical) page
   } else {
     // The segment is flat with base 0 (checked on entry and after every handler call:
     // emit_flat_check); as in X86Cpu::linearize() an access must not wrap past 4 GiB.
@@ -142,30 +185,22 @@ void BlockCompiler::emit_translate(unsigned segment, unsigned size, bool write, 
 
 // --- operands --------------------------------------------------------------------------------
 
+// dst = the `size`-byte value at rdx, zero-extended.
+void BlockCompiler::load_host(const Reg64& dst, unsigned size) {
+  if (size <= 2)
+    movzx(dst.cvt32(), at_rdx(size));
+  else
+    mov(sized(dst, size), at_rdx(size));
+}
+
 void BlockCompiler::load_operand(const Reg64& dst, const Insn& insn, unsigned size, bool use_rm) {
   if (!(use_rm && insn.has_mem())) return load_reg(dst, use_rm ? insn.rm : insn.reg, size, insn);
-  const Xbyak::Address src = size == 1   ? byte[rdx]
-                             : size == 2 ? word[rdx]
-                             : size == 4 ? dword[rdx]
-                                         : qword[rdx];
-  if (size <= 2)
-    movzx(dst.cvt32(), src);
-  else if (size == 4)
-    mov(dst.cvt32(), src);
-  else
-    mov(dst, src);
+  load_host(dst, size);
 }
 
 void BlockCompiler::store_operand(const Reg64& src, const Insn& insn, unsigned size, bool use_rm) {
   if (!(use_rm && insn.has_mem())) return store_reg(src, use_rm ? insn.rm : insn.reg, size, insn);
-  if (size == 1)
-    mov(byte[rdx], src.cvt8());
-  else if (size == 2)
-    mov(word[rdx], src.cvt16());
-  else if (size == 4)
-    mov(dword[rdx], src.cvt32());
-  else
-    mov(qword[rdx], src);
+  mov(at_rdx(size), sized(src, size));
 }
 
 void BlockCompiler::store_flag_operands(FlagOp op, const Reg64& dst, const Reg64& src) {
@@ -240,24 +275,12 @@ void BlockCompiler::emit_mov_moffs(size_t k) {
   const unsigned size = f.size;
   SlowPath& path = begin_slow_path(k);
   emit_host_address(insn, size, !f.load, path.slow);
-  const Xbyak::Address mem = size == 1   ? byte[rdx]
-                             : size == 2 ? word[rdx]
-                             : size == 4 ? dword[rdx]
-                                         : qword[rdx];
   if (f.load) {
-    if (size <= 2)
-      movzx(eax, mem);
-    else if (size == 4)
-      mov(eax, mem);
-    else
-      mov(rax, mem);
+    load_host(rax, size);
     store_reg(rax, kRax, size, insn);
   } else {
     load_reg(rax, kRax, size, insn);
-    mov(mem, size == 1   ? static_cast<Xbyak::Reg>(al)
-             : size == 2 ? static_cast<Xbyak::Reg>(ax)
-             : size == 4 ? static_cast<Xbyak::Reg>(eax)
-                         : static_cast<Xbyak::Reg>(rax));
+    mov(at_rdx(size), sized(rax, size));
   }
   end_slow_path(path);
 }
@@ -314,24 +337,14 @@ void BlockCompiler::emit_imul(size_t k) {
     load_reg(rcx, insn.reg, size, insn);
   }
   // The truncated product, with CF = OF = "the product did not fit" as on the host.
-  if (size == 2)
-    imul(ax, cx);
-  else if (size == 4)
-    imul(eax, ecx);
-  else
-    imul(rax, rcx);
+  imul(sized(rax, size), sized(rcx, size));
   if (m_live[k]) setc(dl);
   if (size == 2) movzx(eax, ax);
   store_reg(rax, insn.reg, size, insn);
   if (m_live[k]) {
     // mul_flags(): CF = OF = overflow, ZF/SF/PF from the result, AF clear; recorded eagerly
     // in RFLAGS (FlagOp::None), as the handler does.
-    if (size == 2)
-      test(ax, ax);
-    else if (size == 4)
-      test(eax, eax);
-    else
-      test(rax, rax);
+    test(sized(rax, size), sized(rax, size));
     lahf();  // AH = SF ZF 0 AF 0 PF 1 CF; SF, ZF and PF are at their RFLAGS positions
     movzx(ecx, ah);
     and_(ecx, static_cast<u32>(flag::SF | flag::ZF | flag::PF));
@@ -348,22 +361,21 @@ void BlockCompiler::emit_imul(size_t k) {
 
 // --- PUSH, POP, CALL, RET (X86Cpu::push/pop, cpu/ops_data.cpp, ops_control.cpp) -------------
 
+// rdi = RSP - size (the stack width), rdx = its host address, or a jump to `slow`.
+void BlockCompiler::emit_push_slot(const Insn& insn, unsigned size, const Label& slow) {
+  load_reg(rsi, kRsp, size, insn);
+  lea(sized(rax, size), ptr[rsi - size]);
+  mov(rdi, rax);
+  emit_translate(kSs, size, true, true, slow);
+}
+
 void BlockCompiler::emit_push(size_t k) {
   const Insn& insn = m_block.insns[k];
   const unsigned size = m_forms[k].size;
   SlowPath& path = begin_slow_path(k);
-  load_reg(rsi, kRsp, size, insn);
-  if (size == 8)
-    lea(rax, ptr[rsi - 8]);
-  else
-    lea(eax, ptr[rsi - 4]);
-  mov(rdi, rax);  // the new stack pointer
-  emit_translate(kSs, size, true, true, path.slow);
+  emit_push_slot(insn, size, path.slow);
   load_reg(rcx, insn.rm, size, insn);  // PUSH RSP pushes the value before the push
-  if (size == 8)
-    mov(qword[rdx], rcx);
-  else
-    mov(dword[rdx], ecx);
+  mov(at_rdx(size), sized(rcx, size));
   store_reg(rdi, kRsp, size, insn);
   end_slow_path(path);
 }
@@ -375,13 +387,8 @@ void BlockCompiler::emit_pop(size_t k) {
   load_reg(rax, kRsp, size, insn);
   mov(rdi, rax);
   emit_translate(kSs, size, false, true, path.slow);
-  if (size == 8) {
-    mov(rcx, qword[rdx]);
-    lea(rdi, ptr[rdi + 8]);
-  } else {
-    mov(ecx, dword[rdx]);
-    lea(edi, ptr[rdi + 4]);
-  }
+  mov(sized(rcx, size), at_rdx(size));
+  lea(sized(rdi, size), ptr[rdi + size]);
   store_reg(rdi, kRsp, size, insn);
   store_reg(rcx, insn.rm, size, insn);  // after RSP: POP RSP keeps the popped value
   end_slow_path(path);
@@ -392,32 +399,19 @@ void BlockCompiler::emit_call(size_t k) {
   const Insn& insn = m_block.insns[k];
   const unsigned size = m_forms[k].size;
   Label& fault = new_label();
-  const Pending before = m_pending;
-  const u16 loaded = m_loaded, dirty = m_dirty;  // as the fault path leaves
+  const Snapshot at_check = snapshot();  // as the fault path leaves
   emit_branch_target(insn, fault);
   SlowPath& path = begin_slow_path(k);
-  load_reg(rsi, kRsp, size, insn);
-  if (size == 8)
-    lea(rax, ptr[rsi - 8]);
-  else
-    lea(eax, ptr[rsi - 4]);
-  mov(rdi, rax);
-  emit_translate(kSs, size, true, true, path.slow);
+  emit_push_slot(insn, size, path.slow);
   rip_at(rcx, m_offsets[k + 1]);
-  if (size == 8)
-    mov(qword[rdx], rcx);
-  else
-    mov(dword[rdx], ecx);
+  mov(at_rdx(size), sized(rcx, size));
   store_reg(rdi, kRsp, size, insn);
   end_slow_path(path);
-  m_pending.cycles += insn.cycles;
-  m_pending.retired += 1;
+  retire_statically(insn);
   emit_branch_target(insn, fault);  // rax again (checked above: cannot fail now)
   exit_to_rax(0, 1);                // a taken branch costs a cycle more (X86Cpu::branch)
   L(fault);
-  m_pending = before;
-  m_loaded = loaded;
-  m_dirty = dirty;
+  restore(at_check);
   emit_generic(k, true);
 }
 
@@ -426,36 +420,20 @@ void BlockCompiler::emit_ret(size_t k) {
   const Insn& insn = m_block.insns[k];
   const unsigned size = m_forms[k].size;
   Label& fault = new_label();
-  const Pending before = m_pending;
   SlowPath& path = begin_slow_path(k);
   load_reg(rax, kRsp, size, insn);
-  const u16 loaded = m_loaded, dirty = m_dirty;  // as the fault path leaves
+  const Snapshot at_check = snapshot();  // as the fault path leaves
   mov(rdi, rax);
   emit_translate(kSs, size, false, true, path.slow);
-  if (size == 8) {
-    mov(rax, qword[rdx]);
-    mov(rcx, rax);
-    sar(rcx, 47);
-    add(rcx, 1);
-    cmp(rcx, 1);
-    ja(fault, T_NEAR);
-    lea(rdi, ptr[rdi + 8]);
-  } else {
-    mov(eax, dword[rdx]);
-    mov(ecx, cpu_field(m_layout.seg + m_layout.seg_stride * kCs + m_layout.seg_limit, 4));
-    cmp(rax, rcx);
-    ja(fault, T_NEAR);
-    lea(edi, ptr[rdi + 4]);
-  }
+  mov(sized(rax, size), at_rdx(size));
+  emit_target_check(fault);
+  lea(sized(rdi, size), ptr[rdi + size]);
   store_reg(rdi, kRsp, size, insn);
   end_slow_path(path);
-  m_pending.cycles += insn.cycles;
-  m_pending.retired += 1;
+  retire_statically(insn);
   exit_to_rax(0, 1);
   L(fault);
-  m_pending = before;
-  m_loaded = loaded;
-  m_dirty = dirty;
+  restore(at_check);
   emit_generic(k, true);
 }
 
@@ -494,14 +472,8 @@ void BlockCompiler::emit_alu(size_t k) {
                     : f.alu == AluOp::Sub || f.alu == AluOp::Cmp ? FlagOp::Sub
                                                                  : FlagOp::Logic;
   if (live) store_flag_operands(op, rax, rcx);
-  const Xbyak::Reg a = size == 1   ? static_cast<Xbyak::Reg>(al)
-                       : size == 2 ? static_cast<Xbyak::Reg>(ax)
-                       : size == 4 ? static_cast<Xbyak::Reg>(eax)
-                                   : static_cast<Xbyak::Reg>(rax);
-  const Xbyak::Reg c = size == 1   ? static_cast<Xbyak::Reg>(cl)
-                       : size == 2 ? static_cast<Xbyak::Reg>(cx)
-                       : size == 4 ? static_cast<Xbyak::Reg>(ecx)
-                                   : static_cast<Xbyak::Reg>(rcx);
+  const Xbyak::Reg a = sized(rax, size);
+  const Xbyak::Reg c = sized(rcx, size);
   switch (f.alu) {
     case AluOp::Add:
       add(a, c);
@@ -563,10 +535,7 @@ void BlockCompiler::emit_inc_dec(size_t k) {
   load_operand(rax, insn, size, true);
   const FlagOp op = f.dec ? FlagOp::Dec : FlagOp::Inc;
   if (live) store_flag_operands(op, rax, 1);
-  const Xbyak::Reg a = size == 1   ? static_cast<Xbyak::Reg>(al)
-                       : size == 2 ? static_cast<Xbyak::Reg>(ax)
-                       : size == 4 ? static_cast<Xbyak::Reg>(eax)
-                                   : static_cast<Xbyak::Reg>(rax);
+  const Xbyak::Reg a = sized(rax, size);
   if (f.dec)
     dec(a);
   else
@@ -600,10 +569,7 @@ void BlockCompiler::emit_shift(size_t k) {
   load_operand(rax, insn, size, true);
   const FlagOp op = f.shift == 5 ? FlagOp::Shr : f.shift == 7 ? FlagOp::Sar : FlagOp::Shl;
   if (live) store_flag_operands(op, rax, f.count);
-  const Xbyak::Reg a = size == 1   ? static_cast<Xbyak::Reg>(al)
-                       : size == 2 ? static_cast<Xbyak::Reg>(ax)
-                       : size == 4 ? static_cast<Xbyak::Reg>(eax)
-                                   : static_cast<Xbyak::Reg>(rax);
+  const Xbyak::Reg a = sized(rax, size);
   switch (f.shift) {
     case 0:
       rol(a, f.count);
@@ -653,31 +619,29 @@ void BlockCompiler::emit_jcc(size_t k) {
     test(al, al);
     jnz(taken, T_NEAR);
   }
-  const Pending before = m_pending;
-  m_pending.cycles += insn.cycles;
-  m_pending.retired += 1;
-  const Pending after = m_pending;
+  const Snapshot at_check = snapshot();
+  retire_statically(insn);
+  const Snapshot retired = snapshot();  // exit_to_rax() flushes the counters it emits
   rip_at(rax, m_offsets[k + 1]);
   exit_to_rax(1);
   L(taken);
-  m_pending = after;
+  restore(retired);
   emit_branch_target(insn, fault);
   exit_to_rax(0, 1);  // a taken branch costs a cycle more (X86Cpu::branch)
   L(fault);
-  m_pending = before;
+  restore(at_check);
   emit_generic(k, true);
 }
 
 void BlockCompiler::emit_jmp(size_t k) {
   const Insn& insn = m_block.insns[k];
   Label& fault = new_label();
-  const Pending before = m_pending;
-  m_pending.cycles += insn.cycles;
-  m_pending.retired += 1;
+  const Snapshot at_check = snapshot();
+  retire_statically(insn);
   emit_branch_target(insn, fault);
   exit_to_rax(0, 1);
   L(fault);
-  m_pending = before;
+  restore(at_check);
   emit_generic(k, true);
 }
 
@@ -744,17 +708,7 @@ void BlockCompiler::emit_branch_target(const Insn& insn, const Label& fault) {
     mov(eax, eax);
   else if (insn.opsize == 2)
     movzx(eax, ax);
-  if (m_code_size == kCode64) {
-    mov(rcx, rax);
-    sar(rcx, 47);
-    add(rcx, 1);
-    cmp(rcx, 1);
-    ja(fault, T_NEAR);
-  } else {
-    mov(ecx, cpu_field(m_layout.seg + m_layout.seg_stride * kCs + m_layout.seg_limit, 4));
-    cmp(rax, rcx);
-    ja(fault, T_NEAR);
-  }
+  emit_target_check(fault);
 }
 
 }  // namespace glasspc::jit
