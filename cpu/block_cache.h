@@ -44,7 +44,7 @@ struct Block {
   };
   const void* native = nullptr;
   u64 native_generation = 0;
-  u64 native_span = 0;  // cycles of every instruction but the last
+  u64 native_span = 0;                       // cycles of every instruction but the last
   std::array<NativeExit, 2> native_exits{};  // [0] taken or computed target, [1] fall-through
   u32 heat = 0;                              // interpreted runs before compiling
   bool native_failed = false;

@@ -23,7 +23,7 @@ struct CpuConfig {
   std::string model = "max";               // -cpu model name
   u64 frequency_hz = 1'000'000'000;        // -cpu ...,freq=; converts cycles to virtual time
   bool one_cycle_per_instruction = false;  // teaching mode: every instruction costs 1 cycle
-  bool jit = true;  // compile hot blocks to host code (x86-64 hosts; not in teaching mode)
+  bool jit = true;         // compile hot blocks to host code (x86-64 hosts; not in teaching mode)
   u32 jit_hot_count = 16;  // interpreted runs of a block before it is compiled
   u64 jit_code_bytes = u64{64} << 20;  // executable memory for compiled blocks (emptied when full)
 };

@@ -74,9 +74,9 @@ bool X86Cpu::fetch_block(Block*& block) {
 }
 
 // Runs `block` (natively when the JIT has compiled it), then keeps following linked successors
-// (see Block::Link) while nothing needs the run loop: anything that does (an interrupt, stop(), a mode or TF change, the deadline)
-// sets m_cycle_limit to 0 or has been reached. Returns the last block entered, from which the run
-// loop links the next one it looks up.
+// (see Block::Link) while nothing needs the run loop: anything that does (an interrupt, stop(), a
+// mode or TF change, the deadline) sets m_cycle_limit to 0 or has been reached. Returns the last
+// block entered, from which the run loop links the next one it looks up.
 Block* X86Cpu::execute_block(Block* block) {
   const u64 mask = rip_mask(m_code_size);
   const bool teaching = m_config.one_cycle_per_instruction;

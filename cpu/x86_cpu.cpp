@@ -42,8 +42,12 @@ X86Cpu::X86Cpu(const CpuConfig& config, const CpuEnvironment& env)
   reset();
 }
 
-u64 X86Cpu::jit_compiled_blocks() const { return m_jit ? m_jit->compiled_blocks() : 0; }
-u64 X86Cpu::jit_code_drops() const { return m_jit ? m_jit->code_drops() : 0; }
+u64 X86Cpu::jit_compiled_blocks() const {
+  return m_jit ? m_jit->compiled_blocks() : 0;
+}
+u64 X86Cpu::jit_code_drops() const {
+  return m_jit ? m_jit->code_drops() : 0;
+}
 
 // The map must not call a destroyed observer (devices may still write RAM while the machine
 // is torn down).

@@ -1,10 +1,12 @@
-// The x86-64 interpreter: one logical processor.
+// The x86-64 CPU: one logical processor.
 //
 // Execution: instruction bytes are decoded once into Insn records (cpu/decoder.cpp), grouped into
 // blocks cached by physical address and code size (cpu/block_cache.cpp), and executed by calling
-// each record's handler. Faults are return values: a handler returns false with the exception
-// pending in the CPU; the run loop delivers it (cpu/interrupts.cpp). Memory goes through a
-// software TLB (cpu/mmu.cpp) that maps virtual pages straight to host RAM.
+// each record's handler, or, once a block is hot on an x86-64 host, by host code compiled from
+// the same records with the same results (cpu/jit/jit.h). Faults are return values: a handler
+// returns false with the exception pending in the CPU; the run loop delivers it
+// (cpu/interrupts.cpp). Memory goes through a software TLB (cpu/mmu.cpp) that maps virtual pages
+// straight to host RAM.
 //
 // Instruction handlers are free functions (cpu/ops_*.cpp); the members they need are public.
 // Tests read and set architectural state through state(), rflags() and set_rflags().
@@ -471,9 +473,9 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   u64 m_reported_retired = 0;
   bool m_in_run = false;
   bool m_stop = false;
-  bool m_yield = false;  // PAUSE ended this vCPU's turn
+  bool m_yield = false;             // PAUSE ended this vCPU's turn
   bool m_task_switch_trap = false;  // a task switch into a TSS with T = 1: #DB at the boundary
-  bool m_ferr = false;  // the FERR# output level
+  bool m_ferr = false;              // the FERR# output level
   bool m_halted = false;
   bool m_shutdown = false;
   bool m_wait_for_sipi = false;
@@ -489,7 +491,7 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
 
   std::unique_ptr<class BlockCache> m_blocks;
   std::unique_ptr<class Jit> m_jit;  // null: every block is interpreted
-  std::vector<X86Cpu*> m_peers;  // vCPUs of the same machine created before this one
+  std::vector<X86Cpu*> m_peers;      // vCPUs of the same machine created before this one
 };
 
 }  // namespace glasspc
