@@ -506,18 +506,16 @@ Case Generator::next() {
   return k;
 }
 
-}  // namespace
-
-TEST_CASE("differential: random integer instructions match the host CPU") {
+// Runs `cases` generated cases (GLASSPC_DIFF_CASES overrides) natively and on a CPU built with
+// `config`.
+void run_differential(const CpuConfig& config, u64 cases, u64 seed) {
   NativeRunner native;
   REQUIRE(native.ok());
-  u64 cases = 1000000;
   if (const char* env = std::getenv("GLASSPC_DIFF_CASES")) cases = std::strtoull(env, nullptr, 10);
-  u64 seed = 1;
   if (const char* env = std::getenv("GLASSPC_DIFF_SEED")) seed = std::strtoull(env, nullptr, 10);
   Generator gen(seed);
 
-  CpuTestMachine m(4 << 20);
+  CpuTestMachine m(4 << 20, config);
   PmEnv::install(m, true);
   PmEnv::enter_long_mode(m, kCodeGpa);
   u64 failures = 0;
@@ -604,11 +602,31 @@ TEST_CASE("differential: random integer instructions match the host CPU") {
   }
   INFO(report);
   CHECK(failures == 0);
+  if (config.jit && config.jit_hot_count == 1) CHECK(m.cpu().jit_compiled_blocks() >= cases);
+}
+
+}  // namespace
+
+TEST_CASE("differential: random integer instructions match the host CPU") {
+  CpuConfig interpreted;
+  interpreted.jit = false;
+  run_differential(interpreted, 1000000, 1);
+}
+
+// The same oracle for the native-code engine: every case is compiled on its first run.
+TEST_CASE("differential: random integer instructions compiled by the JIT match the host CPU") {
+  CpuConfig compiled;
+  compiled.jit_hot_count = 1;
+  run_differential(compiled, 200000, 2);
 }
 
 #else
 
 TEST_CASE("differential: random integer instructions match the host CPU") {
+  WARN("skipped: the host is not x86-64");
+}
+
+TEST_CASE("differential: random integer instructions compiled by the JIT match the host CPU") {
   WARN("skipped: the host is not x86-64");
 }
 
