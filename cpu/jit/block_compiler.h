@@ -84,6 +84,7 @@ class BlockCompiler : public Xbyak::CodeGenerator {
   // to the address size), or a jump to `slow`; `may_wrap`: check the 4 GiB wrap (32-bit code).
   void emit_translate(unsigned seg, unsigned size, bool write, bool may_wrap,
                       const Xbyak::Label& slow);
+  void emit_constant_translate(u64 linear, unsigned size, bool write, const Xbyak::Label& slow);
   void emit_push_slot(const Insn& insn, unsigned size, const Xbyak::Label& slow);
   void emit_canonical_check(const Xbyak::Label& fail);
   void emit_target_check(const Xbyak::Label& fail);

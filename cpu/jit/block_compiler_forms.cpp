@@ -2,6 +2,7 @@
 // Jcc and JMP. Each mirrors its interpreter handler (cpu/ops_data.cpp, ops_alu.cpp,
 // ops_shift.cpp, ops_control.cpp) and records the same lazy flags.
 #include "cpu/block_cache.h"
+#include "cpu/cpu_inline.h"
 #include "cpu/jit/block_compiler.h"
 #include "cpu/x86_cpu.h"
 
@@ -132,12 +133,43 @@ void BlockCompiler::emit_effective_address(const Insn& insn) {
 
 void BlockCompiler::emit_host_address(const Insn& insn, unsigned size, bool write,
                                       const Label& slow) {
-  emit_effective_address(insn);
-  // A constant address that fits below 4 GiB cannot wrap.
-  const bool constant = insn.base == kNoReg && insn.index == kNoReg;
+  const bool moffs = m_forms[&insn - m_block.insns.data()].form == Form::MovMoffs;
+  const bool constant = moffs || (insn.base == kNoReg && insn.index == kNoReg);
   const bool fs_gs = insn.seg == kFs || insn.seg == kGs;
-  const u64 last = static_cast<u32>(insn.disp) + u64{size - 1};
-  emit_translate(insn.seg, size, write, !(constant && !fs_gs && last <= 0xffffffffu), slow);
+  if (constant && !fs_gs) {
+    // The linear address is known now (segments are flat with base 0 in 16/32-bit code, and
+    // only FS and GS have a base in 64-bit code).
+    const u64 offset = moffs ? insn.imm : static_cast<u64>(static_cast<i64>(insn.disp));
+    return emit_constant_translate(offset & mask_of(insn.adsize), size, write, slow);
+  }
+  emit_effective_address(insn);
+  emit_translate(insn.seg, size, write, true, slow);
+}
+
+// emit_translate() for a linear address known at compile time: the TLB slot is fixed, and the
+// 4 GiB wrap, canonical form and alignment are decided here.
+void BlockCompiler::emit_constant_translate(u64 linear, unsigned size, bool write,
+                                            const Label& slow) {
+  const u64 last = linear + size - 1;
+  const bool in_range = m_code_size == kCode64
+                            ? is_canonical(linear) && is_canonical(last) && last >= linear
+                            : last <= 0xffffffffu;
+  if (!in_range || (linear & (size - 1))) {
+    jmp(slow, T_NEAR);  // always the handler's case
+    return;
+  }
+  const u64 vpn = linear >> 12;
+  const u32 index = static_cast<u32>((vpn ^ (vpn >> 9)) & (m_layout.tlb_entries - 1));
+  const i32 entry = m_layout.tlb + (write ? m_layout.tlb_kind_stride : 0) +
+                    static_cast<i32>(index) * m_layout.tlb_entry_size;
+  mov(rsi, linear & ~kPageMask);
+  or_(rsi, r13);
+  cmp(rsi, qword[rbx + entry + m_layout.tlb_tag]);
+  jne(slow, T_NEAR);
+  mov(rdx, qword[rbx + entry + m_layout.tlb_host]);
+  test(rdx, rdx);
+  jz(slow, T_NEAR);
+  if (linear & kPageMask) add(rdx, static_cast<u32>(linear & kPageMask));
 }
 
 void BlockCompiler::emit_translate(unsigned segment, unsigned size, bool write, bool may_wrap,

@@ -105,7 +105,7 @@ class SequenceGen {
     }
   }
   // Emits prefixes, opcode and ModRM for `reg` and an r/m operand: register `rm` (>= 0), or
-  // memory (-1: [base + disp8], -2: RIP-relative into the data area).
+  // memory (-1: [base + disp8], -2: RIP-relative into the data area, -3: [disp32] absolute).
   void op(unsigned sz, std::initializer_list<u8> opcode, unsigned reg_field, int rm,
           unsigned imm_bytes = 0) {
     if (sz == 2) m_code.push_back(0x66);
@@ -123,6 +123,15 @@ class SequenceGen {
     } else if (rm == -1) {
       m_code.push_back(static_cast<u8>(0x40 | ((reg_field & 7) << 3) | (base() & 7)));
       m_code.push_back(static_cast<u8>(below(kDataSize - 8)));
+    } else if (rm == -3) {  // [disp32]: an absolute address in the data area
+      if (m_m64) {
+        m_code.push_back(static_cast<u8>(0x04 | ((reg_field & 7) << 3)));
+        m_code.push_back(0x25);  // SIB: no base, no index
+      } else {
+        m_code.push_back(static_cast<u8>(0x05 | ((reg_field & 7) << 3)));
+      }
+      const u32 address = static_cast<u32>(kDataGpa + below(kDataSize - 8));
+      for (int i = 0; i < 4; ++i) m_code.push_back(static_cast<u8>(address >> (8 * i)));
     } else {
       m_code.push_back(static_cast<u8>(0x05 | ((reg_field & 7) << 3)));
       // disp32 relative to the end of the instruction (after its immediate).
@@ -141,7 +150,7 @@ class SequenceGen {
       case 0:
         return -1;
       case 1:
-        return m_m64 && below(3) == 0 ? -2 : -1;
+        return below(2) ? -3 : m_m64 ? -2 : -1;
       default:
         return static_cast<int>(reg(sz));
     }
