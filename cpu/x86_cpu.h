@@ -390,7 +390,7 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   static constexpr unsigned kTlbSize = 512;
   // Folding the next page-number bits into the index keeps pages a multiple of 2 MiB apart
   // (code at 1 MiB, a stack at 9 MiB) from evicting each other; compiled code computes the same
-  // index inline (cpu/jit/block_compiler_forms.cpp).
+  // index inline (cpu/jit/block_compiler_memory.cpp).
   static unsigned tlb_index(u64 linear) {
     const u64 vpn = linear >> 12;
     return static_cast<unsigned>((vpn ^ (vpn >> 9)) % kTlbSize);

@@ -21,12 +21,6 @@ using namespace Xbyak::util;
 using Xbyak::Label;
 using Xbyak::Reg64;
 
-namespace {
-
-constexpr unsigned kCode16 = 0, kCode64 = 2;
-
-}  // namespace
-
 BlockCompiler::BlockCompiler(u8* buffer, size_t size, const CpuLayout& layout,
                              const Runtime& runtime, Block& block, unsigned code_size)
     : Xbyak::CodeGenerator(size, buffer),
@@ -124,7 +118,7 @@ void BlockCompiler::compile() {
                        f.form == Form::Ret;
     // Inline stack operations need the stack's own width: 8 bytes in 64-bit code, 4 in 32-bit
     // code (whose SS.B the flat check requires); 16-bit code keeps them with their handlers.
-    if (stack && f.size != (m_code_size == kCode64 ? 8u : m_code_size == 1 ? 4u : 0u))
+    if (stack && f.size != (m_code_size == kCode64 ? 8u : m_code_size == kCode32 ? 4u : 0u))
       f.form = Form::Generic;
     m_forms.push_back(f);
   }

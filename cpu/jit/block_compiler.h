@@ -46,6 +46,34 @@ class BlockCompiler : public Xbyak::CodeGenerator {
   };
 
   Xbyak::Address cpu_field(i32 offset, unsigned size);
+  // CodeSize values (x86_cpu.h) as the block's code size.
+  static constexpr unsigned kCode16 = 0, kCode32 = 1, kCode64 = 2;
+  // The `size`-byte view of a host register, and of the host address in rdx.
+  static Xbyak::Reg sized(const Xbyak::Reg64& r, unsigned size) {
+    switch (size) {
+      case 1:
+        return r.cvt8();
+      case 2:
+        return r.cvt16();
+      case 4:
+        return r.cvt32();
+      default:
+        return r;
+    }
+  }
+  Xbyak::Address at_rdx(unsigned size) const {
+    switch (size) {
+      case 1:
+        return byte[rdx];
+      case 2:
+        return word[rdx];
+      case 4:
+        return dword[rdx];
+      default:
+        return qword[rdx];
+    }
+  }
+  static u64 mask_of(unsigned size) { return size == 8 ? ~u64{0} : (u64{1} << (8 * size)) - 1; }
 
   // Guest registers cached in host registers (block_compiler_regs.cpp).
   void choose_cached_registers();
