@@ -206,6 +206,12 @@ void BlockCompiler::emit_insn(size_t k) {
       m_host_flags_valid = keep_host_flags;
       emit_jcc(k);
       return;
+    case Form::SetCC:
+    case Form::CMov:
+      m_host_flags_valid = keep_host_flags;
+      emit_conditional_move(k);
+      m_host_flags_valid = false;
+      break;
     case Form::Jmp:
       emit_jmp(k);
       return;
@@ -305,6 +311,8 @@ bool BlockCompiler::inline_memory(size_t k) const {
       return true;
     case Form::MovX:
     case Form::Imul:
+    case Form::SetCC:
+    case Form::CMov:
     case Form::MovRmR:
     case Form::MovRRm:
     case Form::MovRmImm:

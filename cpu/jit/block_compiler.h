@@ -95,6 +95,10 @@ class BlockCompiler : public Xbyak::CodeGenerator {
   void emit_inc_dec(size_t k);
   void emit_shift(size_t k);
   void emit_jcc(size_t k);
+  void emit_conditional_move(size_t k);  // SETcc, CMOVcc
+  // edi = condition `cc` (0 or 1): from the host flags when they hold the guest's, else from
+  // X86Cpu::cond().
+  void emit_condition_to_edi(unsigned cc);
   void emit_jmp(size_t k);
   void emit_branch_target(const Insn& insn, const Xbyak::Label& fault);
   void jump_if(unsigned cc, const Xbyak::Label& target);

@@ -151,6 +151,94 @@ void BlockCompiler::emit_jcc(size_t k) {
   emit_generic(k, true);
 }
 
+void BlockCompiler::emit_condition_to_edi(unsigned cc) {
+  if (m_host_flags_valid && host_flags_serve(m_host_flags_form, cc)) {
+    switch (cc) {
+      case 0x0:
+        seto(dil);
+        break;
+      case 0x1:
+        setno(dil);
+        break;
+      case 0x2:
+        setb(dil);
+        break;
+      case 0x3:
+        setae(dil);
+        break;
+      case 0x4:
+        sete(dil);
+        break;
+      case 0x5:
+        setne(dil);
+        break;
+      case 0x6:
+        setbe(dil);
+        break;
+      case 0x7:
+        seta(dil);
+        break;
+      case 0x8:
+        sets(dil);
+        break;
+      case 0x9:
+        setns(dil);
+        break;
+      case 0xa:
+        setp(dil);
+        break;
+      case 0xb:
+        setnp(dil);
+        break;
+      case 0xc:
+        setl(dil);
+        break;
+      case 0xd:
+        setge(dil);
+        break;
+      case 0xe:
+        setle(dil);
+        break;
+      default:
+        setg(dil);
+        break;
+    }
+    movzx(edi, dil);
+    return;
+  }
+  sync_registers();  // the call clobbers r8-r11
+  mov(rdi, rbx);
+  mov(esi, cc);
+  mov(rax, reinterpret_cast<u64>(m_runtime.cond));
+  call(rax);
+  forget_cache();
+  movzx(edi, al);
+}
+
+// SETcc r/m8 and CMOVcc r, r/m (cpu/ops_bits.cpp setcc, cmovcc): CMOVcc reads its source even
+// when the condition is false, and a 32-bit destination is zero-extended either way.
+void BlockCompiler::emit_conditional_move(size_t k) {
+  const Insn& insn = m_block.insns[k];
+  const FormInfo& f = m_forms[k];
+  const unsigned size = f.size;
+  emit_condition_to_edi(f.cc);  // first: nothing may change the host flags before
+  SlowPath* path = nullptr;
+  if (insn.has_mem()) {
+    path = &begin_slow_path(k);
+    emit_host_address(insn, size, f.form == Form::SetCC, path->slow);
+  }
+  if (f.form == Form::SetCC) {
+    store_operand(rdi, insn, 1, true);
+  } else {
+    load_operand(rcx, insn, size, true);
+    load_reg(rax, insn.reg, size, insn);
+    test(edi, edi);
+    cmovnz(sized(rax, size), sized(rcx, size));
+    store_reg(rax, insn.reg, size, insn);
+  }
+  if (path) end_slow_path(*path);
+}
+
 void BlockCompiler::emit_jmp(size_t k) {
   const Insn& insn = m_block.insns[k];
   Label& fault = new_label();

@@ -64,7 +64,8 @@ void BlockCompiler::choose_cached_registers() {
     }
     const bool uses_reg_field = f.form == Form::MovRmR || f.form == Form::MovRRm ||
                                 f.form == Form::MovX || f.form == Form::Lea ||
-                                f.form == Form::Imul || (f.form == Form::Alu && !f.imm_src);
+                                f.form == Form::CMov || f.form == Form::Imul ||
+                                (f.form == Form::Alu && !f.imm_src);
     if (uses_reg_field) use(insn.reg, f.size, insn);
     if (f.acc) use(0, f.size, insn);
   }

@@ -167,6 +167,18 @@ FormInfo classify(const Insn& insn) {
     f.size = insn.opsize;
     return f;
   }
+  if (op >= 0x190 && op <= 0x19f) {
+    f.form = Form::SetCC;
+    f.size = 1;
+    f.cc = static_cast<u8>(op & 0xf);
+    return f;
+  }
+  if (op >= 0x140 && op <= 0x14f) {
+    f.form = Form::CMov;
+    f.size = insn.opsize;
+    f.cc = static_cast<u8>(op & 0xf);
+    return f;
+  }
   if ((op >= 0x70 && op <= 0x7f) || (op >= 0x180 && op <= 0x18f)) {
     f.form = Form::Jcc;
     f.cc = static_cast<u8>(op & 0xf);
@@ -204,6 +216,8 @@ FlagUse flag_use(const Insn& insn, const FormInfo& info) {
       u.reads = insn.has_mem();
       u.writes_all = true;
       break;
+    case Form::SetCC:  // read the flags (and may fault on memory)
+    case Form::CMov:
     case Form::Push:  // memory accesses that may fault
     case Form::Pop:
     case Form::CallRel:

@@ -28,6 +28,8 @@ enum class Form : u8 {
   Pop,       // 58-5F: POP r
   CallRel,   // E8
   Ret,       // C3
+  SetCC,     // 0F 90-9F: r/m8 <- condition
+  CMov,      // 0F 40-4F: reg <- r/m if condition
   Jcc,       // 70-7F, 0F 80-8F
   Jmp,       // EB, E9
 };
@@ -49,7 +51,7 @@ struct FormInfo {
   bool load = false;        // MovMoffs: A0/A1 (the accumulator is written)
   u8 src_size = 0;          // MovX: source bytes
   bool sign = false;        // MovX: sign-extends
-  u8 cc = 0;                // Jcc: condition
+  u8 cc = 0;                // Jcc, SetCC, CMov: condition
 };
 
 FormInfo classify(const Insn& insn);
