@@ -1,10 +1,11 @@
 // Native code for hot blocks: the same decoded blocks the interpreter runs, compiled to host
-// x86-64 code (cpu/jit/block_compiler.h). Common integer forms (MOV, ADD/SUB/AND/OR/XOR/CMP/TEST,
-// INC/DEC, shifts, rotates with dead flags, Jcc, JMP) are emitted inline with their lazy flags;
-// every other instruction, and every memory access that misses the inline fast path, calls the
-// interpreter's handler with the interpreter's bookkeeping. A compiled block therefore gives the
-// same architectural state, instruction count and cycle count as interpreting it (DESIGN.md
-// "cpu/": a JIT compiles the same decoded blocks and must give identical results).
+// x86-64 code (cpu/jit/block_compiler.h). Common integer forms (cpu/jit/insn_form.h: MOV and its
+// extending forms, LEA, the ALU group, INC/DEC, IMUL, shifts, SETcc/CMOVcc, PUSH/POP, CALL, RET,
+// Jcc, JMP) are emitted inline with their lazy flags; every other instruction, and every memory
+// access that misses the inline fast path, calls the interpreter's handler with the
+// interpreter's bookkeeping. A compiled block therefore gives the same architectural state,
+// instruction count and cycle count as interpreting it (DESIGN.md "cpu/": a JIT compiles the
+// same decoded blocks and must give identical results).
 //
 // Compiled blocks jump straight to their successor when the successor is compiled, the
 // successor was found for the same RIP under the same X86Cpu chain epoch, and the cycle limit
