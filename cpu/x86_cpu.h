@@ -369,6 +369,15 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   void io_done();     // after a device access: re-reads the scheduler deadline
 
   const CpuConfig& config() const { return m_config; }
+  // Software-TLB geometry, shared with compiled code.
+  static constexpr unsigned kTlbSize = 512;
+  // Folding the next page-number bits into the index keeps pages a multiple of 2 MiB apart
+  // (code at 1 MiB, a stack at 9 MiB) from evicting each other; compiled code computes the same
+  // index inline (cpu/jit/block_compiler_memory.cpp).
+  static unsigned tlb_index(u64 linear) {
+    const u64 vpn = linear >> 12;
+    return static_cast<unsigned>((vpn ^ (vpn >> 9)) % kTlbSize);
+  }
   // Field offsets for generated code (cpu/jit/cpu_layout.cpp).
   jit::CpuLayout jit_layout() const;
   // Blocks compiled to native code so far, and times the code arena was emptied (0 without JIT).
@@ -387,15 +396,6 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
     u64 ram_page = ~u64{0};  // RAM offset of the page, ~0 if not RAM
     bool global = false;
   };
-  static constexpr unsigned kTlbSize = 512;
-  // Folding the next page-number bits into the index keeps pages a multiple of 2 MiB apart
-  // (code at 1 MiB, a stack at 9 MiB) from evicting each other; compiled code computes the same
-  // index inline (cpu/jit/block_compiler_memory.cpp).
-  static unsigned tlb_index(u64 linear) {
-    const u64 vpn = linear >> 12;
-    return static_cast<unsigned>((vpn ^ (vpn >> 9)) % kTlbSize);
-  }
-
   template <typename T>
   static bool fits_page(u64 linear) {
     return (linear & kPageMask) <= kPageSize - sizeof(T);

@@ -23,15 +23,6 @@
 
 namespace glasspc::jit {
 
-// Addresses the generated code needs besides the CPU: the shared exit path and C++ helpers.
-struct Runtime {
-  const void* epilogue = nullptr;      // returns rax (a Block*) to the caller of the trampoline
-  const void* cond = nullptr;          // bool (*)(X86Cpu*, unsigned cc)
-  const void* carry = nullptr;         // bool (*)(X86Cpu*): X86Cpu::cf()
-  const void* deliver = nullptr;       // void (*)(X86Cpu*): deliver the pending exception
-  const void* pending_exit = nullptr;  // where a missed chain exit records its slot
-};
-
 class BlockCompiler : public Xbyak::CodeGenerator {
  public:
   BlockCompiler(u8* buffer, size_t size, const CpuLayout& layout, const Runtime& runtime,
@@ -113,9 +104,8 @@ class BlockCompiler : public Xbyak::CodeGenerator {
   bool inline_memory(size_t k) const;
   void emit_host_address(const Insn& insn, unsigned size, bool write, const Xbyak::Label& slow);
   // rdx = host address of the linear address of segment `seg` offset rax (already truncated
-  // to the address size), or a jump to `slow`; `may_wrap`: check the 4 GiB wrap (32-bit code).
-  void emit_translate(unsigned seg, unsigned size, bool write, bool may_wrap,
-                      const Xbyak::Label& slow);
+  // to the address size), or a jump to `slow`.
+  void emit_translate(unsigned seg, unsigned size, bool write, const Xbyak::Label& slow);
   void emit_constant_translate(u64 linear, unsigned size, bool write, const Xbyak::Label& slow);
   void emit_push_slot(const Insn& insn, unsigned size, const Xbyak::Label& slow);
   void emit_canonical_check(const Xbyak::Label& fail);

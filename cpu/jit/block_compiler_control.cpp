@@ -47,7 +47,7 @@ void BlockCompiler::emit_push_slot(const Insn& insn, unsigned size, const Label&
   load_reg(rsi, kRsp, size, insn);
   lea(sized(rax, size), ptr[rsi - size]);
   mov(rdi, rax);
-  emit_translate(kSs, size, true, true, slow);
+  emit_translate(kSs, size, true, slow);
 }
 
 void BlockCompiler::emit_push(size_t k) {
@@ -67,7 +67,7 @@ void BlockCompiler::emit_pop(size_t k) {
   SlowPath& path = begin_slow_path(k);
   load_reg(rax, kRsp, size, insn);
   mov(rdi, rax);
-  emit_translate(kSs, size, false, true, path.slow);
+  emit_translate(kSs, size, false, path.slow);
   mov(sized(rcx, size), at_rdx(size));
   lea(sized(rdi, size), ptr[rdi + size]);
   store_reg(rdi, kRsp, size, insn);
@@ -105,7 +105,7 @@ void BlockCompiler::emit_ret(size_t k) {
   load_reg(rax, kRsp, size, insn);
   const Snapshot at_check = snapshot();  // as the fault path leaves
   mov(rdi, rax);
-  emit_translate(kSs, size, false, true, path.slow);
+  emit_translate(kSs, size, false, path.slow);
   mov(sized(rax, size), at_rdx(size));
   emit_target_check(fault);
   lea(sized(rdi, size), ptr[rdi + size]);

@@ -81,7 +81,7 @@ void BlockCompiler::emit_host_address(const Insn& insn, unsigned size, bool writ
     return emit_constant_translate(offset & mask_of(insn.adsize), size, write, slow);
   }
   emit_effective_address(insn);
-  emit_translate(insn.seg, size, write, true, slow);
+  emit_translate(insn.seg, size, write, slow);
 }
 
 // emit_translate() for a linear address known at compile time: the TLB slot is fixed, and the
@@ -96,8 +96,7 @@ void BlockCompiler::emit_constant_translate(u64 linear, unsigned size, bool writ
     jmp(slow, T_NEAR);  // always the handler's case
     return;
   }
-  const u64 vpn = linear >> 12;
-  const u32 index = static_cast<u32>((vpn ^ (vpn >> 9)) & (m_layout.tlb_entries - 1));
+  const unsigned index = X86Cpu::tlb_index(linear);
   const i32 entry = m_layout.tlb + (write ? m_layout.tlb_kind_stride : 0) +
                     static_cast<i32>(index) * m_layout.tlb_entry_size;
   mov(rsi, linear & ~kPageMask);
@@ -110,8 +109,7 @@ void BlockCompiler::emit_constant_translate(u64 linear, unsigned size, bool writ
   if (linear & kPageMask) add(rdx, static_cast<u32>(linear & kPageMask));
 }
 
-void BlockCompiler::emit_translate(unsigned segment, unsigned size, bool write, bool may_wrap,
-                                   const Label& slow) {
+void BlockCompiler::emit_translate(unsigned segment, unsigned size, bool write, const Label& slow) {
   const i32 seg = m_layout.seg + m_layout.seg_stride * static_cast<i32>(segment);
   const bool fs_gs = segment == kFs || segment == kGs;
   if (m_code_size == kCode64) {
@@ -120,7 +118,7 @@ void BlockCompiler::emit_translate(unsigned segment, unsigned size, bool write, 
   } else {
     // The segment is flat with base 0 (checked on entry and after every handler call:
     // emit_flat_check); as in X86Cpu::linearize() an access must not wrap past 4 GiB.
-    if (size > 1 && may_wrap) {
+    if (size > 1) {
       cmp(eax, static_cast<u32>(0xffffffffu - (size - 1)));
       ja(slow, T_NEAR);
     }
@@ -134,7 +132,7 @@ void BlockCompiler::emit_translate(unsigned segment, unsigned size, bool write, 
   mov(esi, ecx);
   shr(esi, 9);
   xor_(ecx, esi);
-  and_(ecx, m_layout.tlb_entries - 1);
+  and_(ecx, X86Cpu::kTlbSize - 1);
   if (m_layout.tlb_entry_size == 40) {
     lea(rcx, ptr[rcx + rcx * 4]);
   } else {

@@ -43,7 +43,6 @@ jit::CpuLayout X86Cpu::jit_layout() const {
   l.tlb_entry_size = static_cast<i32>(sizeof(TlbEntry));
   l.tlb_tag = static_cast<i32>(offsetof(TlbEntry, tag));
   l.tlb_host = static_cast<i32>(offsetof(TlbEntry, host));
-  l.tlb_entries = kTlbSize;
   l.tlb_key_shift = kTlbKeyShift;
   return l;
 }

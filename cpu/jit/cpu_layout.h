@@ -1,4 +1,5 @@
-// Byte offsets of the X86Cpu fields that generated code reads and writes (X86Cpu::jit_layout()).
+// What generated code addresses: the X86Cpu fields it reads and writes (X86Cpu::jit_layout())
+// and the shared code and C++ helpers it calls (Runtime).
 #pragma once
 
 #include "bus/types.h"
@@ -36,8 +37,16 @@ struct CpuLayout {
   i32 tlb_entry_size = 0;
   i32 tlb_tag = 0;  // within an entry
   i32 tlb_host = 0;
-  u32 tlb_entries = 0;
   unsigned tlb_key_shift = 0;
+};
+
+// Addresses the generated code needs besides the CPU: the shared exit path and C++ helpers.
+struct Runtime {
+  const void* epilogue = nullptr;      // returns rax (a Block*) to the caller of the trampoline
+  const void* cond = nullptr;          // bool (*)(X86Cpu*, unsigned cc)
+  const void* carry = nullptr;         // bool (*)(X86Cpu*): X86Cpu::cf()
+  const void* deliver = nullptr;       // void (*)(X86Cpu*): deliver the pending exception
+  const void* pending_exit = nullptr;  // where a missed chain exit records its slot
 };
 
 }  // namespace glasspc::jit

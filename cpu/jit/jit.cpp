@@ -58,10 +58,6 @@ class Trampoline : public Xbyak::CodeGenerator {
 
 }  // namespace
 
-struct Jit::RuntimeHolder {
-  jit::Runtime runtime;
-};
-
 bool Jit::host_supported() {
 #if defined(__x86_64__)
   return true;
@@ -79,8 +75,7 @@ Jit::Jit(X86Cpu& cpu) : m_cpu(cpu), m_layout(cpu.jit_layout()) {
   m_arena_size = size;
   Trampoline trampoline(m_arena, 4096);
   m_enter = reinterpret_cast<Enter>(m_arena);
-  m_runtime = std::make_unique<RuntimeHolder>();
-  jit::Runtime& rt = m_runtime->runtime;
+  jit::Runtime& rt = m_runtime;
   rt.epilogue = trampoline.epilogue;
   rt.cond = reinterpret_cast<const void*>(&call_cond);
   rt.carry = reinterpret_cast<const void*>(&call_carry);
@@ -110,8 +105,7 @@ bool Jit::compile(Block& block) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     try {
       jit::BlockCompiler compiler(m_arena + m_arena_used, m_arena_size - m_arena_used, m_layout,
-                                  m_runtime->runtime, block,
-                                  static_cast<unsigned>((block.key >> 60) & 3));
+                                  m_runtime, block, static_cast<unsigned>((block.key >> 60) & 3));
       compiler.compile();
       block.native = m_arena + m_arena_used;
       block.native_generation = m_generation;

@@ -12,8 +12,6 @@
 // has not been reached; otherwise control returns to the run loop.
 #pragma once
 
-#include <memory>
-
 #include "bus/types.h"
 #include "cpu/jit/cpu_layout.h"
 
@@ -58,8 +56,7 @@ class Jit {
   void* m_pending_exit = nullptr;  // written by generated code: the exit slot that missed
   using Enter = Block* (*)(X86Cpu* cpu, const void* code);
   Enter m_enter = nullptr;
-  struct RuntimeHolder;
-  std::unique_ptr<RuntimeHolder> m_runtime;
+  jit::Runtime m_runtime;
 };
 
 }  // namespace glasspc
