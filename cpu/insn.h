@@ -48,6 +48,9 @@ struct Insn {
   bool ends_block = false;  // control transfer or state change: the block stops after it
 
   bool has_mem() const { return mod != 3; }
+  // Byte register `r` is AH, CH, DH or BH (bits 15:8 of register r - 4): without any REX
+  // prefix, byte registers 4-7 are the legacy high bytes (SDM Vol. 1 3.4.1.1).
+  bool high_byte_reg(unsigned r) const { return !(prefixes & pfx::kRex) && r >= 4 && r < 8; }
   bool rep() const { return (prefixes & (pfx::kRep | pfx::kRepne)) != 0; }
 };
 

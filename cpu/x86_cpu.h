@@ -84,15 +84,14 @@ class X86Cpu final : public CpuCore, public RamWriteObserver {
   template <typename T>
   T get_reg(const Insn& insn, unsigned r) const {
     if constexpr (sizeof(T) == 1) {
-      if (!(insn.prefixes & pfx::kRex) && r >= 4 && r < 8)
-        return static_cast<u8>(s.gpr[r - 4] >> 8);
+      if (insn.high_byte_reg(r)) return static_cast<u8>(s.gpr[r - 4] >> 8);
     }
     return static_cast<T>(s.gpr[r]);
   }
   template <typename T>
   void set_reg(const Insn& insn, unsigned r, T v) {
     if constexpr (sizeof(T) == 1) {
-      if (!(insn.prefixes & pfx::kRex) && r >= 4 && r < 8) {
+      if (insn.high_byte_reg(r)) {
         s.gpr[r - 4] = (s.gpr[r - 4] & ~u64{0xff00}) | (u64{v} << 8);
       } else {
         s.gpr[r] = (s.gpr[r] & ~u64{0xff}) | v;

@@ -20,7 +20,7 @@ const Reg64 kCacheRegs[] = {rbp, r8, r9, r10, r11};
 constexpr unsigned kCacheCount = 5;
 
 bool byte_high(const Insn& insn, unsigned r, unsigned size) {
-  return size == 1 && !(insn.prefixes & pfx::kRex) && r >= 4 && r < 8;
+  return size == 1 && insn.high_byte_reg(r);
 }
 
 }  // namespace
